@@ -1,0 +1,101 @@
+//! The [`Adapter`] trait: the Auth.js adapter contract in Rust.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::types::{
+    AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
+    UserUpdate, VerificationToken,
+};
+
+/// Every method of the Auth.js database adapter contract, in snake_case and in Auth.js's order, plus the extensions
+/// users ask for (account token refresh, sign out everywhere, cleanup of expired rows).
+///
+/// Object safe: `Arc<dyn Adapter>` works. An absent record is `Ok(None)` or an empty list; only the `update_*`
+/// methods whose Auth.js counterpart throws return [`Error::NotFound`](crate::Error::NotFound).
+///
+/// **Argument order.** Methods that take an account key take `provider` first, then `provider_account_id`: the
+/// order of the `account` table's primary key. (Auth.js's `getAccount(providerAccountId, provider)` takes them the
+/// other way round; with two `&str` that would be an easy mistake.)
+///
+/// **Expiry.** Like every official adapter, reads return expired sessions and verification tokens; the caller checks
+/// `expires` (Auth.js core deletes an expired session when it reads one).
+#[async_trait]
+pub trait Adapter: Send + Sync {
+    /// Creates a user and returns it as stored. `user.id: None` generates a UUID v4.
+    async fn create_user(&self, user: NewUser) -> Result<AdapterUser>;
+
+    /// The user with id `id`.
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>>;
+
+    /// The user with e-mail address `email` (exact match).
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>>;
+
+    /// The user an account is linked to, in one statement.
+    async fn get_user_by_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterUser>>;
+
+    /// Applies a partial update and returns the whole updated user; [`Error::NotFound`](crate::Error::NotFound) if
+    /// the user does not exist.
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser>;
+
+    /// Deletes a user with its accounts, sessions and authenticators; returns the deleted user.
+    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser>>;
+
+    /// Links an account to a user and returns it as stored.
+    async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount>;
+
+    /// Unlinks an account; returns the removed account.
+    async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>>;
+
+    /// Creates a session and returns it as stored.
+    async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession>;
+
+    /// The session with this token and its user, in one statement. Expired sessions are returned too.
+    async fn get_session_and_user(&self, session_token: &str) -> Result<Option<(AdapterSession, AdapterUser)>>;
+
+    /// Applies a partial update to a session; returns the updated session, `None` if there is none.
+    async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>>;
+
+    /// Deletes a session; returns the deleted session.
+    async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>>;
+
+    /// Stores a verification token and returns it.
+    async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken>;
+
+    /// Deletes and returns the token matching both `identifier` and `token`. Atomic: under any number of concurrent
+    /// callers exactly one gets it. Expired tokens are returned too.
+    async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>>;
+
+    /// The account `(provider, provider_account_id)`.
+    async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>>;
+
+    /// The authenticator with this credential id.
+    async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>>;
+
+    /// Stores an authenticator and returns it as stored.
+    async fn create_authenticator(&self, authenticator: AdapterAuthenticator) -> Result<AdapterAuthenticator>;
+
+    /// The authenticators of a user (empty if the user has none or does not exist).
+    async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>>;
+
+    /// Sets an authenticator's signature counter and returns it;
+    /// [`Error::NotFound`](crate::Error::NotFound) if there is no such authenticator.
+    async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator>;
+
+    /// Beyond Auth.js: applies a partial update to an account's OAuth tokens and returns the whole account;
+    /// [`Error::NotFound`](crate::Error::NotFound) if the account does not exist.
+    async fn update_account(&self, update: AccountUpdate) -> Result<AdapterAccount>;
+
+    /// Beyond Auth.js: the sessions of a user, expired ones included.
+    async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>>;
+
+    /// Beyond Auth.js: deletes every session of a user (sign out everywhere); returns how many went.
+    async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64>;
+
+    /// Beyond Auth.js: deletes the sessions that expired before `now`; returns how many went.
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64>;
+
+    /// Beyond Auth.js: deletes the verification tokens that expired before `now`; returns how many went.
+    async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64>;
+}
