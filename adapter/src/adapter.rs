@@ -19,28 +19,36 @@ use crate::types::{
 /// order of the `account` table's primary key. (Auth.js's `getAccount(providerAccountId, provider)` takes them the
 /// other way round; with two `&str` that would be an easy mistake.)
 ///
+/// **Custom users tables.** `X` is what user-returning methods return beside the Auth.js fields and `N` what
+/// [`create_user`](Adapter::create_user) takes beside them (see [`crate::schema`]); both are `()` on the default
+/// tables, so `Arc<dyn Adapter>` is the adapter of the default schema.
+///
 /// **Expiry.** Like every official adapter, reads return expired sessions and verification tokens; the caller checks
 /// `expires` (Auth.js core deletes an expired session when it reads one).
 #[async_trait]
-pub trait Adapter: Send + Sync {
+pub trait Adapter<X = (), N = ()>: Send + Sync
+where
+    X: Send + 'static,
+    N: Send + 'static,
+{
     /// Creates a user and returns it as stored. `user.id: None` generates a UUID v4.
-    async fn create_user(&self, user: NewUser) -> Result<AdapterUser>;
+    async fn create_user(&self, user: NewUser<N>) -> Result<AdapterUser<X>>;
 
     /// The user with id `id`.
-    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>>;
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<X>>>;
 
     /// The user with e-mail address `email` (exact match).
-    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>>;
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<X>>>;
 
     /// The user an account is linked to, in one statement.
-    async fn get_user_by_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterUser>>;
+    async fn get_user_by_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterUser<X>>>;
 
     /// Applies a partial update and returns the whole updated user; [`Error::NotFound`](crate::Error::NotFound) if
     /// the user does not exist.
-    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser>;
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<X>>;
 
     /// Deletes a user with its accounts, sessions and authenticators; returns the deleted user.
-    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser>>;
+    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<X>>>;
 
     /// Links an account to a user and returns it as stored.
     async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount>;
@@ -52,7 +60,7 @@ pub trait Adapter: Send + Sync {
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession>;
 
     /// The session with this token and its user, in one statement. Expired sessions are returned too.
-    async fn get_session_and_user(&self, session_token: &str) -> Result<Option<(AdapterSession, AdapterUser)>>;
+    async fn get_session_and_user(&self, session_token: &str) -> Result<Option<(AdapterSession, AdapterUser<X>)>>;
 
     /// Applies a partial update to a session; returns the updated session, `None` if there is none.
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>>;

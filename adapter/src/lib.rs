@@ -39,6 +39,7 @@ mod adapter;
 mod connect;
 mod error;
 pub mod migration;
+pub mod schema;
 mod sea_orm_adapter;
 mod types;
 

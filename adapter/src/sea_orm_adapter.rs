@@ -1,472 +1,642 @@
-//! [`SeaOrmAdapter`]: the [`Adapter`] on SeaORM.
+//! [`SeaOrmAdapter`]: the [`Adapter`] on SeaORM, over any [`Schema`].
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{Timestamp, account, authenticator, session, user, verification_token};
-use sea_orm::sea_query::{DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
+use entity::Timestamp;
+use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Select,
-    Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait, FromQueryResult, Iden,
+    JoinType, ModelTrait, QueryFilter, QuerySelect, RelationDef, Select, Value,
 };
 
 use crate::adapter::Adapter;
 use crate::error::{Error, Record, Result};
+use crate::schema::{
+    AccountTable, AuthenticatorTable, IdKind, Schema, SessionTable, Tables, UserTable, VerificationTokenTable,
+};
 use crate::types::{
     AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
     UserUpdate, VerificationToken,
 };
 
-/// The Auth.js adapter on a SeaORM connection: the counterpart of `DrizzleAdapter(db)`.
+type User<T> = <T as Schema>::User;
+type Account<T> = <T as Schema>::Account;
+type Session<T> = <T as Schema>::Session;
+type VToken<T> = <T as Schema>::VerificationToken;
+type Authn<T> = <T as Schema>::Authenticator;
+type UserExtra<T> = <User<T> as UserTable>::Extra;
+type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
+
+/// The Auth.js adapter on a SeaORM connection: the counterpart of `DrizzleAdapter(db, tables)`.
+///
+/// `SeaOrmAdapter::new(db)` works on the Auth.js tables of [`crate::entity`]; `with_users`, `with_accounts`,
+/// `with_sessions`, `with_verification_tokens` and `with_authenticators` swap one table for your own entity (see
+/// [`crate::schema`]).
 ///
 /// Cheap to clone (it holds the connection pool), so it can be Axum state. Every read by key and both joins
 /// (`get_session_and_user`, `get_user_by_account`) are one statement; on SQLite and PostgreSQL every write is one
-/// statement too (`RETURNING`). MySQL/MariaDB have no `UPDATE ... RETURNING`: there an update is followed by a read,
-/// and a delete that returns the row reads it first and returns it only if this call's `DELETE` removed it, which
-/// keeps `use_verification_token` single-use under concurrency.
-#[derive(Clone, Debug)]
-pub struct SeaOrmAdapter {
+/// statement too (`RETURNING`). MySQL/MariaDB have no `RETURNING`: there a write is followed by a read of the row
+/// as stored, and a delete that returns the row reads it first and returns it only if this call's `DELETE` removed
+/// it, which keeps `use_verification_token` single-use under concurrency.
+///
+/// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
+pub struct SeaOrmAdapter<T = Tables> {
     db: DatabaseConnection,
     backend: DbBackend,
+    _tables: PhantomData<fn() -> T>,
+}
+
+// Written by hand: a derive would require `T: Clone`/`T: Debug` of the schema marker.
+impl<T> Clone for SeaOrmAdapter<T> {
+    fn clone(&self) -> Self {
+        Self { db: self.db.clone(), backend: self.backend, _tables: PhantomData }
+    }
+}
+
+impl<T> fmt::Debug for SeaOrmAdapter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeaOrmAdapter").field("backend", &self.backend).finish_non_exhaustive()
+    }
 }
 
 impl SeaOrmAdapter {
-    /// An adapter on `db`, whose tables were created by [`crate::migration`] (or by the Drizzle adapter's schema).
+    /// An adapter on the Auth.js tables of `db`, created by [`crate::migration`] or by the Drizzle adapter's schema.
     pub fn new(db: DatabaseConnection) -> Self {
+        Self::with_schema(db)
+    }
+}
+
+impl<T: Schema> SeaOrmAdapter<T> {
+    /// An adapter on the tables of schema `T`.
+    pub fn with_schema(db: DatabaseConnection) -> Self {
         let backend = db.get_database_backend();
-        Self { db, backend }
+        Self { db, backend, _tables: PhantomData }
     }
 
     /// The underlying connection.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
+}
 
-    fn date(&self, instant: DateTime<Utc>) -> Value {
-        Timestamp::new(instant).to_value(self.backend)
+impl<U, A, S, V, Au> SeaOrmAdapter<Tables<U, A, S, V, Au>> {
+    fn swap<T>(self) -> SeaOrmAdapter<T> {
+        SeaOrmAdapter { db: self.db, backend: self.backend, _tables: PhantomData }
     }
 
-    fn opt_date(&self, instant: Option<DateTime<Utc>>) -> Value {
-        Timestamp::opt_to_value(instant.map(Timestamp::new), self.backend)
+    /// Uses entity `E` as the users table.
+    pub fn with_users<E: UserTable>(self) -> SeaOrmAdapter<Tables<E, A, S, V, Au>> {
+        self.swap()
+    }
+
+    /// Uses entity `E` as the accounts table.
+    pub fn with_accounts<E: AccountTable>(self) -> SeaOrmAdapter<Tables<U, E, S, V, Au>> {
+        self.swap()
+    }
+
+    /// Uses entity `E` as the sessions table.
+    pub fn with_sessions<E: SessionTable>(self) -> SeaOrmAdapter<Tables<U, A, E, V, Au>> {
+        self.swap()
+    }
+
+    /// Uses entity `E` as the verification tokens table.
+    pub fn with_verification_tokens<E: VerificationTokenTable>(self) -> SeaOrmAdapter<Tables<U, A, S, E, Au>> {
+        self.swap()
+    }
+
+    /// Uses entity `E` as the authenticators table.
+    pub fn with_authenticators<E: AuthenticatorTable>(self) -> SeaOrmAdapter<Tables<U, A, S, V, E>> {
+        self.swap()
+    }
+}
+
+/// Reads the Auth.js fields out of a model of any mapped entity, with errors naming the table and column.
+struct Fields<'a, M: ModelTrait>(&'a M);
+
+impl<M: ModelTrait> Fields<'_, M> {
+    fn invalid(col: <M::Entity as EntityTrait>::Column, expected: &str) -> Error {
+        let table = <M::Entity as Default>::default().table_name().to_owned();
+        Error::InvalidData(format!("column {table}.{} does not hold {expected}", col.to_string()))
+    }
+
+    fn opt_text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<String>> {
+        match self.0.get(col) {
+            Value::String(v) => Ok(v),
+            Value::Uuid(v) => Ok(v.map(|u| u.to_string())),
+            v => opt_int(&v).map(|n| n.map(|n| n.to_string())).ok_or_else(|| Self::invalid(col, "text")),
+        }
+    }
+
+    fn text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<String> {
+        self.opt_text(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+
+    fn opt_int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<i64>> {
+        opt_int(&self.0.get(col)).ok_or_else(|| Self::invalid(col, "an integer"))
+    }
+
+    fn int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<i64> {
+        self.opt_int(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+
+    fn bool(&self, col: <M::Entity as EntityTrait>::Column) -> Result<bool> {
+        match self.0.get(col) {
+            Value::Bool(Some(b)) => Ok(b),
+            v => match opt_int(&v) {
+                Some(Some(n)) => Ok(n != 0),
+                _ => Err(Self::invalid(col, "a boolean")),
+            },
+        }
+    }
+
+    fn opt_date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<DateTime<Utc>>> {
+        match self.0.get(col) {
+            Value::ChronoDateTime(v) => Ok(v.map(|n| n.and_utc())),
+            Value::ChronoDateTimeUtc(v) => Ok(v),
+            Value::ChronoDateTimeWithTimeZone(v) => Ok(v.map(|d| d.to_utc())),
+            v => match opt_int(&v) {
+                Some(None) => Ok(None),
+                Some(Some(millis)) => {
+                    Timestamp::from_millis(millis).map(|t| Some(t.to_utc())).ok_or_else(|| Self::invalid(col, "a date"))
+                }
+                None => Err(Self::invalid(col, "a date")),
+            },
+        }
+    }
+
+    fn date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<DateTime<Utc>> {
+        self.opt_date(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+}
+
+/// The integer in `v`: `Some(None)` for an integer NULL, `None` if `v` is not an integer.
+fn opt_int(v: &Value) -> Option<Option<i64>> {
+    Some(match *v {
+        Value::TinyInt(n) => n.map(i64::from),
+        Value::SmallInt(n) => n.map(i64::from),
+        Value::Int(n) => n.map(i64::from),
+        Value::BigInt(n) => n,
+        Value::TinyUnsigned(n) => n.map(i64::from),
+        Value::SmallUnsigned(n) => n.map(i64::from),
+        Value::Unsigned(n) => n.map(i64::from),
+        Value::BigUnsigned(n) => n.and_then(|n| i64::try_from(n).ok()),
+        _ => return None,
+    })
+}
+
+/// The value to write for a user id into a column typed like the users table's key; `None` if `id` cannot be such
+/// an id (then no such user exists).
+fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
+    match U::ID_KIND {
+        IdKind::Text => Some(id.into()),
+        IdKind::Uuid => uuid::Uuid::parse_str(id).ok().map(Value::from),
+        IdKind::AutoIncrement => id.parse::<i64>().ok().map(Value::from),
+    }
+}
+
+fn user_from<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> {
+    let f = Fields(m);
+    let opt_text = |col: Option<U::Column>| col.map_or(Ok(None), |c| f.opt_text(c));
+    Ok(AdapterUser {
+        id: f.text(U::ID)?,
+        name: opt_text(U::NAME)?,
+        email: f.opt_text(U::EMAIL)?,
+        email_verified: U::EMAIL_VERIFIED.map_or(Ok(None), |c| f.opt_date(c))?,
+        image: opt_text(U::IMAGE)?,
+        extra: U::extra(m),
+    })
+}
+
+fn account_from<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
+    let f = Fields(m);
+    Ok(AdapterAccount {
+        user_id: f.text(A::USER_ID)?,
+        r#type: f.text(A::TYPE)?.parse()?,
+        provider: f.text(A::PROVIDER)?,
+        provider_account_id: f.text(A::PROVIDER_ACCOUNT_ID)?,
+        refresh_token: f.opt_text(A::REFRESH_TOKEN)?,
+        access_token: f.opt_text(A::ACCESS_TOKEN)?,
+        expires_at: f.opt_int(A::EXPIRES_AT)?,
+        token_type: f.opt_text(A::TOKEN_TYPE)?,
+        scope: f.opt_text(A::SCOPE)?,
+        id_token: f.opt_text(A::ID_TOKEN)?,
+        session_state: f.opt_text(A::SESSION_STATE)?,
+    })
+}
+
+fn session_from<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
+    let f = Fields(m);
+    Ok(AdapterSession {
+        session_token: f.text(S::SESSION_TOKEN)?,
+        user_id: f.text(S::USER_ID)?,
+        expires: f.date(S::EXPIRES)?,
+    })
+}
+
+fn verification_token_from<V: VerificationTokenTable>(m: &V::Model) -> Result<VerificationToken> {
+    let f = Fields(m);
+    Ok(VerificationToken { identifier: f.text(V::IDENTIFIER)?, token: f.text(V::TOKEN)?, expires: f.date(V::EXPIRES)? })
+}
+
+fn authenticator_from<Au: AuthenticatorTable>(m: &Au::Model) -> Result<AdapterAuthenticator> {
+    let f = Fields(m);
+    Ok(AdapterAuthenticator {
+        credential_id: f.text(Au::CREDENTIAL_ID)?,
+        user_id: f.text(Au::USER_ID)?,
+        provider_account_id: f.text(Au::PROVIDER_ACCOUNT_ID)?,
+        credential_public_key: f.text(Au::CREDENTIAL_PUBLIC_KEY)?,
+        counter: f.int(Au::COUNTER)?,
+        credential_device_type: f.text(Au::CREDENTIAL_DEVICE_TYPE)?,
+        credential_backed_up: f.bool(Au::CREDENTIAL_BACKED_UP)?,
+        transports: f.opt_text(Au::TRANSPORTS)?,
+    })
+}
+
+/// `child.userId = user.id`, for joins.
+fn to_user<C: EntityTrait, U: UserTable>(user_id: C::Column) -> RelationDef {
+    C::belongs_to(U::default()).from(user_id).to(U::ID).into()
+}
+
+fn insert<E: EntityTrait>(values: Vec<(E::Column, Value)>) -> InsertStatement {
+    let (columns, values): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+    Query::insert().into_table(E::default()).columns(columns).values_panic(values.into_iter().map(Expr::val)).to_owned()
+}
+
+impl<T: Schema> SeaOrmAdapter<T> {
+    /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
+    /// and integer milliseconds columns are possible in custom tables), else the Auth.js encoding of the backend.
+    fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Value {
+        let instant = instant.map(Timestamp::new);
+        match col.def().get_column_type() {
+            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
+            ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
+            _ => Timestamp::opt_to_value(instant, self.backend),
+        }
     }
 
     fn has_returning(&self) -> bool {
         self.backend != DbBackend::MySql
     }
 
-    /// Inserts one row. With `RETURNING`, the row as stored; on MySQL, `written` (what the statement stored).
-    async fn insert<M: FromQueryResult>(&self, record: Record, mut stmt: InsertStatement, written: M) -> Result<M> {
-        if !self.has_returning() {
-            self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
-            return Ok(written);
-        }
-        let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
-        match row {
-            Some(row) => Ok(M::from_query_result(&row, "")?),
-            None => Err(Error::Database(sea_orm::DbErr::RecordNotInserted)),
-        }
+    /// Inserts one row and returns it as stored: `RETURNING` where the backend has it, else a read by `key` (which
+    /// gets the new auto-increment id, if any).
+    async fn insert_row<E: EntityTrait>(
+        &self,
+        record: Record,
+        mut stmt: InsertStatement,
+        key: impl FnOnce(u64) -> Select<E>,
+    ) -> Result<E::Model> {
+        let written = if self.has_returning() {
+            let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
+            row.map(|row| E::Model::from_query_result(&row, "")).transpose()?
+        } else {
+            let done = self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
+            key(done.last_insert_id()).one(&self.db).await?
+        };
+        // Only a concurrent delete between the MySQL insert and its read gets here.
+        written.ok_or(Error::NotFound(record))
     }
 
     /// Updates at most one row and returns it as stored, `None` if no row matched.
-    async fn update<E: EntityTrait>(
+    async fn update_row<E: EntityTrait>(
         &self,
         record: Record,
         mut stmt: UpdateStatement,
         reread: Select<E>,
     ) -> Result<Option<E::Model>> {
-        if !self.has_returning() {
+        if !stmt.get_values().is_empty() {
+            if self.has_returning() {
+                let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
+                return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
+            }
             self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
-            return Ok(reread.one(&self.db).await?);
         }
-        let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
-        Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?)
+        Ok(reread.one(&self.db).await?)
     }
 
     /// Deletes at most one row and returns it, `None` if no row matched or a concurrent call deleted it first.
-    async fn delete<E: EntityTrait>(&self, mut stmt: DeleteStatement, select: Select<E>) -> Result<Option<E::Model>> {
-        if !self.has_returning() {
-            let Some(model) = select.one(&self.db).await? else {
-                return Ok(None);
-            };
-            let deleted = self.db.execute(&stmt).await?.rows_affected();
-            return Ok((deleted == 1).then_some(model));
+    async fn delete_row<E: EntityTrait>(
+        &self,
+        mut stmt: DeleteStatement,
+        select: Select<E>,
+    ) -> Result<Option<E::Model>> {
+        if self.has_returning() {
+            let row = self.db.query_one(stmt.returning_all()).await?;
+            return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
         }
-        let row = self.db.query_one(stmt.returning_all()).await?;
-        Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?)
+        let Some(model) = select.one(&self.db).await? else {
+            return Ok(None);
+        };
+        let deleted = self.db.execute(&stmt).await?.rows_affected();
+        Ok((deleted == 1).then_some(model))
+    }
+
+    async fn delete_where<E: EntityTrait>(&self, condition: Expr) -> Result<u64> {
+        let stmt = Query::delete().from_table(E::default()).and_where(condition).to_owned();
+        Ok(self.db.execute(&stmt).await?.rows_affected())
     }
 }
 
-fn user_from(m: user::Model) -> AdapterUser {
-    AdapterUser {
-        id: m.id,
-        name: m.name,
-        email: m.email,
-        email_verified: m.email_verified.map(Timestamp::to_utc),
-        image: m.image,
-    }
+fn account_key<A: AccountTable>(provider: &str, provider_account_id: &str) -> Expr {
+    A::PROVIDER.eq(provider).and(A::PROVIDER_ACCOUNT_ID.eq(provider_account_id))
 }
 
-fn account_from(m: account::Model) -> Result<AdapterAccount> {
-    Ok(AdapterAccount {
-        r#type: m.r#type.parse()?,
-        user_id: m.user_id,
-        provider: m.provider,
-        provider_account_id: m.provider_account_id,
-        refresh_token: m.refresh_token,
-        access_token: m.access_token,
-        expires_at: m.expires_at,
-        token_type: m.token_type,
-        scope: m.scope,
-        id_token: m.id_token,
-        session_state: m.session_state,
-    })
+fn vt_key<V: VerificationTokenTable>(identifier: &str, token: &str) -> Expr {
+    V::IDENTIFIER.eq(identifier).and(V::TOKEN.eq(token))
 }
 
-fn session_from(m: session::Model) -> AdapterSession {
-    AdapterSession { session_token: m.session_token, user_id: m.user_id, expires: m.expires.to_utc() }
-}
-
-fn verification_token_from(m: verification_token::Model) -> VerificationToken {
-    VerificationToken { identifier: m.identifier, token: m.token, expires: m.expires.to_utc() }
-}
-
-fn authenticator_from(m: authenticator::Model) -> AdapterAuthenticator {
-    AdapterAuthenticator {
-        credential_id: m.credential_id,
-        user_id: m.user_id,
-        provider_account_id: m.provider_account_id,
-        credential_public_key: m.credential_public_key,
-        counter: m.counter,
-        credential_device_type: m.credential_device_type,
-        credential_backed_up: m.credential_backed_up,
-        transports: m.transports,
-    }
-}
-
-/// Values of an `INSERT` row.
-fn exprs<const N: usize>(values: [Value; N]) -> [Expr; N] {
-    values.map(Expr::val)
-}
-
-fn account_key(provider: &str, provider_account_id: &str) -> Expr {
-    account::Column::Provider.eq(provider).and(account::Column::ProviderAccountId.eq(provider_account_id))
-}
-
-/// Adds `column = value` to `stmt` when `update` is `Some`; returns whether it did.
-fn set<V: Into<Value>>(
+/// Adds `column = value` to `stmt` when `update` is `Some`.
+fn set<C: sea_orm::sea_query::IntoIden, V: Into<Value>>(
     stmt: &mut UpdateStatement,
-    column: impl sea_orm::sea_query::IntoIden,
+    column: Option<C>,
     update: Option<V>,
-) -> bool {
-    match update {
-        Some(value) => {
-            stmt.value(column, value.into());
-            true
-        }
-        None => false,
+) {
+    if let (Some(column), Some(value)) = (column, update) {
+        stmt.value(column, value.into());
     }
 }
 
 #[async_trait]
-impl Adapter for SeaOrmAdapter {
-    async fn create_user(&self, user: NewUser) -> Result<AdapterUser> {
-        let written = user::Model {
-            id: user.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-            name: user.name,
-            email: user.email,
-            email_verified: user.email_verified.map(Timestamp::new),
-            image: user.image,
+impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
+    async fn create_user(&self, user: NewUser<UserNewExtra<T>>) -> Result<AdapterUser<UserExtra<T>>> {
+        type U<T> = User<T>;
+        let id = match <U<T>>::ID_KIND {
+            IdKind::AutoIncrement => None,
+            kind => {
+                let id = user.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+                let value = user_id_value::<U<T>>(&id)
+                    .ok_or_else(|| Error::InvalidInput(format!("user id must be a {kind:?} id")))?;
+                Some((id, value))
+            }
         };
-        let stmt = Query::insert()
-            .into_table(user::Entity)
-            .columns([
-                user::Column::Id,
-                user::Column::Name,
-                user::Column::Email,
-                user::Column::EmailVerified,
-                user::Column::Image,
-            ])
-            .values_panic(exprs([
-                written.id.clone().into(),
-                written.name.clone().into(),
-                written.email.clone().into(),
-                Timestamp::opt_to_value(written.email_verified, self.backend),
-                written.image.clone().into(),
-            ]))
-            .to_owned();
-        Ok(user_from(self.insert(Record::User, stmt, written).await?))
+        let mut values = Vec::with_capacity(8);
+        if let Some((_, value)) = &id {
+            values.push((<U<T>>::ID, value.clone()));
+        }
+        values.push((<U<T>>::EMAIL, user.email.into()));
+        for (col, value) in [(<U<T>>::NAME, user.name), (<U<T>>::IMAGE, user.image)] {
+            if let Some(col) = col {
+                values.push((col, value.into()));
+            }
+        }
+        if let Some(col) = <U<T>>::EMAIL_VERIFIED {
+            values.push((col, self.date(col, user.email_verified)));
+        }
+        values.extend(<U<T>>::new_extra_values(user.extra, self.backend));
+        let created = self
+            .insert_row(Record::User, insert::<U<T>>(values), |last_insert_id| {
+                let key = match id {
+                    Some((_, value)) => value,
+                    None => Value::from(last_insert_id),
+                };
+                <U<T>>::find().filter(<U<T>>::ID.eq(key))
+            })
+            .await?;
+        user_from::<U<T>>(&created)
     }
 
-    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser>> {
-        Ok(user::Entity::find_by_id(id).one(&self.db).await?.map(user_from))
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
+        let Some(id) = user_id_value::<User<T>>(id) else { return Ok(None) };
+        let found = <User<T>>::find().filter(<User<T>>::ID.eq(id)).one(&self.db).await?;
+        found.as_ref().map(user_from::<User<T>>).transpose()
     }
 
-    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser>> {
-        let found = user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await?;
-        Ok(found.map(user_from))
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
+        let found = <User<T>>::find().filter(<User<T>>::EMAIL.eq(email)).one(&self.db).await?;
+        found.as_ref().map(user_from::<User<T>>).transpose()
     }
 
-    async fn get_user_by_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterUser>> {
-        let found = account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned()))
-            .find_both_related(user::Entity)
+    async fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<AdapterUser<UserExtra<T>>>> {
+        let found = <User<T>>::find()
+            .join(JoinType::InnerJoin, to_user::<Account<T>, User<T>>(<Account<T>>::USER_ID).rev())
+            .filter(account_key::<Account<T>>(provider, provider_account_id))
             .one(&self.db)
             .await?;
-        Ok(found.map(|(_, user)| user_from(user)))
+        found.as_ref().map(user_from::<User<T>>).transpose()
     }
 
-    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser> {
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<UserExtra<T>>> {
+        type U<T> = User<T>;
+        let Some(id) = user_id_value::<U<T>>(&update.id) else { return Err(Error::NotFound(Record::User)) };
         let mut stmt = Query::update();
-        stmt.table(user::Entity).and_where(user::Column::Id.eq(update.id.as_str()));
-        let mut any = set(&mut stmt, user::Column::Name, update.name);
-        any |= set(&mut stmt, user::Column::Email, update.email);
-        any |= set(&mut stmt, user::Column::EmailVerified, update.email_verified.map(|v| self.opt_date(v)));
-        any |= set(&mut stmt, user::Column::Image, update.image);
-        let reread = user::Entity::find_by_id(update.id.as_str());
-        let updated = if any { self.update(Record::User, stmt, reread).await? } else { reread.one(&self.db).await? };
-        updated.map(user_from).ok_or(Error::NotFound(Record::User))
+        stmt.table(<U<T>>::default()).and_where(<U<T>>::ID.eq(id.clone()));
+        set(&mut stmt, <U<T>>::NAME, update.name);
+        set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
+        if let Some(col) = <U<T>>::EMAIL_VERIFIED {
+            set(&mut stmt, Some(col), update.email_verified.map(|v| self.date(col, v)));
+        }
+        set(&mut stmt, <U<T>>::IMAGE, update.image);
+        let reread = <U<T>>::find().filter(<U<T>>::ID.eq(id));
+        let updated = self.update_row(Record::User, stmt, reread).await?;
+        updated.as_ref().map(user_from::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
     }
 
-    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser>> {
-        let stmt = Query::delete().from_table(user::Entity).and_where(user::Column::Id.eq(id)).to_owned();
-        Ok(self.delete(stmt, user::Entity::find_by_id(id)).await?.map(user_from))
+    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
+        let Some(id) = user_id_value::<User<T>>(id) else { return Ok(None) };
+        let stmt = Query::delete().from_table(<User<T>>::default()).and_where(<User<T>>::ID.eq(id.clone())).to_owned();
+        let deleted = self.delete_row(stmt, <User<T>>::find().filter(<User<T>>::ID.eq(id))).await?;
+        deleted.as_ref().map(user_from::<User<T>>).transpose()
     }
 
     async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount> {
-        let stmt = Query::insert()
-            .into_table(account::Entity)
-            .columns([
-                account::Column::UserId,
-                account::Column::Type,
-                account::Column::Provider,
-                account::Column::ProviderAccountId,
-                account::Column::RefreshToken,
-                account::Column::AccessToken,
-                account::Column::ExpiresAt,
-                account::Column::TokenType,
-                account::Column::Scope,
-                account::Column::IdToken,
-                account::Column::SessionState,
-            ])
-            .values_panic(exprs([
-                account.user_id.as_str().into(),
-                account.r#type.as_str().into(),
-                account.provider.as_str().into(),
-                account.provider_account_id.as_str().into(),
-                account.refresh_token.clone().into(),
-                account.access_token.clone().into(),
-                account.expires_at.into(),
-                account.token_type.clone().into(),
-                account.scope.clone().into(),
-                account.id_token.clone().into(),
-                account.session_state.clone().into(),
-            ]))
-            .to_owned();
-        let written = account::Model {
-            user_id: account.user_id,
-            r#type: account.r#type.as_str().to_owned(),
-            provider: account.provider,
-            provider_account_id: account.provider_account_id,
-            refresh_token: account.refresh_token,
-            access_token: account.access_token,
-            expires_at: account.expires_at,
-            token_type: account.token_type,
-            scope: account.scope,
-            id_token: account.id_token,
-            session_state: account.session_state,
+        type A<T> = Account<T>;
+        let Some(user_id) = user_id_value::<User<T>>(&account.user_id) else {
+            return Err(Error::NotFound(Record::User));
         };
-        account_from(self.insert(Record::Account, stmt, written).await?)
+        let key = account_key::<A<T>>(&account.provider, &account.provider_account_id);
+        let stmt = insert::<A<T>>(vec![
+            (<A<T>>::USER_ID, user_id),
+            (<A<T>>::TYPE, account.r#type.as_str().into()),
+            (<A<T>>::PROVIDER, account.provider.into()),
+            (<A<T>>::PROVIDER_ACCOUNT_ID, account.provider_account_id.into()),
+            (<A<T>>::REFRESH_TOKEN, account.refresh_token.into()),
+            (<A<T>>::ACCESS_TOKEN, account.access_token.into()),
+            (<A<T>>::EXPIRES_AT, account.expires_at.into()),
+            (<A<T>>::TOKEN_TYPE, account.token_type.into()),
+            (<A<T>>::SCOPE, account.scope.into()),
+            (<A<T>>::ID_TOKEN, account.id_token.into()),
+            (<A<T>>::SESSION_STATE, account.session_state.into()),
+        ]);
+        let created = self.insert_row(Record::Account, stmt, |_| <A<T>>::find().filter(key)).await?;
+        account_from::<A<T>>(&created)
     }
 
     async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
-        let stmt = Query::delete()
-            .from_table(account::Entity)
-            .and_where(account_key(provider, provider_account_id))
-            .to_owned();
-        let select = account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned()));
-        self.delete(stmt, select).await?.map(account_from).transpose()
+        type A<T> = Account<T>;
+        let key = account_key::<A<T>>(provider, provider_account_id);
+        let stmt = Query::delete().from_table(<A<T>>::default()).and_where(key.clone()).to_owned();
+        let deleted = self.delete_row(stmt, <A<T>>::find().filter(key)).await?;
+        deleted.as_ref().map(account_from::<A<T>>).transpose()
     }
 
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession> {
-        let written = session::Model {
-            session_token: session.session_token,
-            user_id: session.user_id,
-            expires: Timestamp::new(session.expires),
+        type S<T> = Session<T>;
+        let Some(user_id) = user_id_value::<User<T>>(&session.user_id) else {
+            return Err(Error::NotFound(Record::User));
         };
-        let stmt = Query::insert()
-            .into_table(session::Entity)
-            .columns([session::Column::SessionToken, session::Column::UserId, session::Column::Expires])
-            .values_panic(exprs([
-                written.session_token.as_str().into(),
-                written.user_id.as_str().into(),
-                written.expires.to_value(self.backend),
-            ]))
-            .to_owned();
-        Ok(session_from(self.insert(Record::Session, stmt, written).await?))
+        let key = <S<T>>::SESSION_TOKEN.eq(session.session_token.as_str());
+        let stmt = insert::<S<T>>(vec![
+            (<S<T>>::SESSION_TOKEN, session.session_token.into()),
+            (<S<T>>::USER_ID, user_id),
+            (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))),
+        ]);
+        let created = self.insert_row(Record::Session, stmt, |_| <S<T>>::find().filter(key)).await?;
+        session_from::<S<T>>(&created)
     }
 
-    async fn get_session_and_user(&self, session_token: &str) -> Result<Option<(AdapterSession, AdapterUser)>> {
-        let found = session::Entity::find_by_id(session_token).find_both_related(user::Entity).one(&self.db).await?;
-        Ok(found.map(|(session, user)| (session_from(session), user_from(user))))
+    async fn get_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
+        type S<T> = Session<T>;
+        let found = <S<T>>::find()
+            .filter(<S<T>>::SESSION_TOKEN.eq(session_token))
+            .select_also(<User<T>>::default())
+            .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
+            .one(&self.db)
+            .await?;
+        match found {
+            Some((session, Some(user))) => Ok(Some((session_from::<S<T>>(&session)?, user_from::<User<T>>(&user)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
-        let token = update.session_token.as_str();
+        type S<T> = Session<T>;
+        let key = <S<T>>::SESSION_TOKEN.eq(update.session_token.as_str());
         let mut stmt = Query::update();
-        stmt.table(session::Entity).and_where(session::Column::SessionToken.eq(token));
-        let mut any = set(&mut stmt, session::Column::UserId, update.user_id);
-        any |= set(&mut stmt, session::Column::Expires, update.expires.map(|v| self.date(v)));
-        let reread = session::Entity::find_by_id(token);
-        let updated =
-            if any { self.update(Record::Session, stmt, reread).await? } else { reread.one(&self.db).await? };
-        Ok(updated.map(session_from))
+        stmt.table(<S<T>>::default()).and_where(key.clone());
+        if let Some(user_id) = update.user_id {
+            let value = user_id_value::<User<T>>(&user_id).ok_or(Error::NotFound(Record::User))?;
+            stmt.value(<S<T>>::USER_ID, value);
+        }
+        set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))));
+        let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
+        updated.as_ref().map(session_from::<S<T>>).transpose()
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
-        let stmt = Query::delete()
-            .from_table(session::Entity)
-            .and_where(session::Column::SessionToken.eq(session_token))
-            .to_owned();
-        Ok(self.delete(stmt, session::Entity::find_by_id(session_token)).await?.map(session_from))
+        type S<T> = Session<T>;
+        let key = <S<T>>::SESSION_TOKEN.eq(session_token);
+        let stmt = Query::delete().from_table(<S<T>>::default()).and_where(key.clone()).to_owned();
+        let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
+        deleted.as_ref().map(session_from::<S<T>>).transpose()
     }
 
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
-        let written = verification_token::Model {
-            identifier: token.identifier,
-            token: token.token,
-            expires: Timestamp::new(token.expires),
-        };
-        let stmt = Query::insert()
-            .into_table(verification_token::Entity)
-            .columns([
-                verification_token::Column::Identifier,
-                verification_token::Column::Token,
-                verification_token::Column::Expires,
-            ])
-            .values_panic(exprs([
-                written.identifier.as_str().into(),
-                written.token.as_str().into(),
-                written.expires.to_value(self.backend),
-            ]))
-            .to_owned();
-        Ok(verification_token_from(self.insert(Record::VerificationToken, stmt, written).await?))
+        type V<T> = VToken<T>;
+        let key = vt_key::<V<T>>(&token.identifier, &token.token);
+        let stmt = insert::<V<T>>(vec![
+            (<V<T>>::IDENTIFIER, token.identifier.into()),
+            (<V<T>>::TOKEN, token.token.into()),
+            (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))),
+        ]);
+        let created = self.insert_row(Record::VerificationToken, stmt, |_| <V<T>>::find().filter(key)).await?;
+        verification_token_from::<V<T>>(&created)
     }
 
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
-        let key =
-            verification_token::Column::Identifier.eq(identifier).and(verification_token::Column::Token.eq(token));
-        let stmt = Query::delete().from_table(verification_token::Entity).and_where(key).to_owned();
-        let select = verification_token::Entity::find_by_id((identifier.to_owned(), token.to_owned()));
-        Ok(self.delete(stmt, select).await?.map(verification_token_from))
+        type V<T> = VToken<T>;
+        let key = vt_key::<V<T>>(identifier, token);
+        let stmt = Query::delete().from_table(<V<T>>::default()).and_where(key.clone()).to_owned();
+        let used = self.delete_row(stmt, <V<T>>::find().filter(key)).await?;
+        used.as_ref().map(verification_token_from::<V<T>>).transpose()
     }
 
     async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
-        let found =
-            account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned())).one(&self.db).await?;
-        found.map(account_from).transpose()
+        type A<T> = Account<T>;
+        let found = <A<T>>::find().filter(account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
+        found.as_ref().map(account_from::<A<T>>).transpose()
     }
 
     async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>> {
-        let found = authenticator::Entity::find()
-            .filter(authenticator::Column::CredentialId.eq(credential_id))
-            .one(&self.db)
-            .await?;
-        Ok(found.map(authenticator_from))
+        type Au<T> = Authn<T>;
+        let found = <Au<T>>::find().filter(<Au<T>>::CREDENTIAL_ID.eq(credential_id)).one(&self.db).await?;
+        found.as_ref().map(authenticator_from::<Au<T>>).transpose()
     }
 
     async fn create_authenticator(&self, authenticator: AdapterAuthenticator) -> Result<AdapterAuthenticator> {
-        let stmt = Query::insert()
-            .into_table(authenticator::Entity)
-            .columns([
-                authenticator::Column::CredentialId,
-                authenticator::Column::UserId,
-                authenticator::Column::ProviderAccountId,
-                authenticator::Column::CredentialPublicKey,
-                authenticator::Column::Counter,
-                authenticator::Column::CredentialDeviceType,
-                authenticator::Column::CredentialBackedUp,
-                authenticator::Column::Transports,
-            ])
-            .values_panic(exprs([
-                authenticator.credential_id.as_str().into(),
-                authenticator.user_id.as_str().into(),
-                authenticator.provider_account_id.as_str().into(),
-                authenticator.credential_public_key.as_str().into(),
-                authenticator.counter.into(),
-                authenticator.credential_device_type.as_str().into(),
-                authenticator.credential_backed_up.into(),
-                authenticator.transports.clone().into(),
-            ]))
-            .to_owned();
-        let written = authenticator::Model {
-            credential_id: authenticator.credential_id,
-            user_id: authenticator.user_id,
-            provider_account_id: authenticator.provider_account_id,
-            credential_public_key: authenticator.credential_public_key,
-            counter: authenticator.counter,
-            credential_device_type: authenticator.credential_device_type,
-            credential_backed_up: authenticator.credential_backed_up,
-            transports: authenticator.transports,
+        type Au<T> = Authn<T>;
+        let Some(user_id) = user_id_value::<User<T>>(&authenticator.user_id) else {
+            return Err(Error::NotFound(Record::User));
         };
-        Ok(authenticator_from(self.insert(Record::Authenticator, stmt, written).await?))
+        let key = <Au<T>>::CREDENTIAL_ID.eq(authenticator.credential_id.as_str());
+        let stmt = insert::<Au<T>>(vec![
+            (<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.into()),
+            (<Au<T>>::USER_ID, user_id),
+            (<Au<T>>::PROVIDER_ACCOUNT_ID, authenticator.provider_account_id.into()),
+            (<Au<T>>::CREDENTIAL_PUBLIC_KEY, authenticator.credential_public_key.into()),
+            (<Au<T>>::COUNTER, authenticator.counter.into()),
+            (<Au<T>>::CREDENTIAL_DEVICE_TYPE, authenticator.credential_device_type.into()),
+            (<Au<T>>::CREDENTIAL_BACKED_UP, authenticator.credential_backed_up.into()),
+            (<Au<T>>::TRANSPORTS, authenticator.transports.into()),
+        ]);
+        let created = self.insert_row(Record::Authenticator, stmt, |_| <Au<T>>::find().filter(key)).await?;
+        authenticator_from::<Au<T>>(&created)
     }
 
     async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>> {
-        let found =
-            authenticator::Entity::find().filter(authenticator::Column::UserId.eq(user_id)).all(&self.db).await?;
-        Ok(found.into_iter().map(authenticator_from).collect())
+        type Au<T> = Authn<T>;
+        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
+        let found = <Au<T>>::find().filter(<Au<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
+        found.iter().map(authenticator_from::<Au<T>>).collect()
     }
 
     async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator> {
+        type Au<T> = Authn<T>;
+        let key = <Au<T>>::CREDENTIAL_ID.eq(credential_id);
         let stmt = Query::update()
-            .table(authenticator::Entity)
-            .value(authenticator::Column::Counter, counter)
-            .and_where(authenticator::Column::CredentialId.eq(credential_id))
+            .table(<Au<T>>::default())
+            .value(<Au<T>>::COUNTER, counter)
+            .and_where(key.clone())
             .to_owned();
-        let reread = authenticator::Entity::find().filter(authenticator::Column::CredentialId.eq(credential_id));
-        let updated = self.update(Record::Authenticator, stmt, reread).await?;
-        updated.map(authenticator_from).ok_or(Error::NotFound(Record::Authenticator))
+        let updated = self.update_row(Record::Authenticator, stmt, <Au<T>>::find().filter(key)).await?;
+        updated.as_ref().map(authenticator_from::<Au<T>>).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
     }
 
     async fn update_account(&self, update: AccountUpdate) -> Result<AdapterAccount> {
-        let (provider, provider_account_id) = (update.provider.as_str(), update.provider_account_id.as_str());
+        type A<T> = Account<T>;
+        let key = account_key::<A<T>>(&update.provider, &update.provider_account_id);
         let mut stmt = Query::update();
-        stmt.table(account::Entity).and_where(account_key(provider, provider_account_id));
-        let mut any = set(&mut stmt, account::Column::RefreshToken, update.refresh_token);
-        any |= set(&mut stmt, account::Column::AccessToken, update.access_token);
-        any |= set(&mut stmt, account::Column::ExpiresAt, update.expires_at);
-        any |= set(&mut stmt, account::Column::TokenType, update.token_type);
-        any |= set(&mut stmt, account::Column::Scope, update.scope);
-        any |= set(&mut stmt, account::Column::IdToken, update.id_token);
-        any |= set(&mut stmt, account::Column::SessionState, update.session_state);
-        let reread = account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned()));
-        let updated =
-            if any { self.update(Record::Account, stmt, reread).await? } else { reread.one(&self.db).await? };
-        updated.map(account_from).transpose()?.ok_or(Error::NotFound(Record::Account))
+        stmt.table(<A<T>>::default()).and_where(key.clone());
+        set(&mut stmt, Some(<A<T>>::REFRESH_TOKEN), update.refresh_token);
+        set(&mut stmt, Some(<A<T>>::ACCESS_TOKEN), update.access_token);
+        set(&mut stmt, Some(<A<T>>::EXPIRES_AT), update.expires_at);
+        set(&mut stmt, Some(<A<T>>::TOKEN_TYPE), update.token_type);
+        set(&mut stmt, Some(<A<T>>::SCOPE), update.scope);
+        set(&mut stmt, Some(<A<T>>::ID_TOKEN), update.id_token);
+        set(&mut stmt, Some(<A<T>>::SESSION_STATE), update.session_state);
+        let updated = self.update_row(Record::Account, stmt, <A<T>>::find().filter(key)).await?;
+        updated.as_ref().map(account_from::<A<T>>).transpose()?.ok_or(Error::NotFound(Record::Account))
     }
 
     async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>> {
-        let found = session::Entity::find().filter(session::Column::UserId.eq(user_id)).all(&self.db).await?;
-        Ok(found.into_iter().map(session_from).collect())
+        type S<T> = Session<T>;
+        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
+        let found = <S<T>>::find().filter(<S<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
+        found.iter().map(session_from::<S<T>>).collect()
     }
 
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64> {
-        let stmt =
-            Query::delete().from_table(session::Entity).and_where(session::Column::UserId.eq(user_id)).to_owned();
-        Ok(self.db.execute(&stmt).await?.rows_affected())
+        type S<T> = Session<T>;
+        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(0) };
+        self.delete_where::<S<T>>(<S<T>>::USER_ID.eq(user_id)).await
     }
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
-        let stmt = Query::delete()
-            .from_table(session::Entity)
-            .and_where(session::Column::Expires.lt(self.date(now)))
-            .to_owned();
-        Ok(self.db.execute(&stmt).await?.rows_affected())
+        type S<T> = Session<T>;
+        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.date(<S<T>>::EXPIRES, Some(now)))).await
     }
 
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
-        let stmt = Query::delete()
-            .from_table(verification_token::Entity)
-            .and_where(verification_token::Column::Expires.lt(self.date(now)))
-            .to_owned();
-        Ok(self.db.execute(&stmt).await?.rows_affected())
+        type V<T> = VToken<T>;
+        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.date(<V<T>>::EXPIRES, Some(now)))).await
     }
 }

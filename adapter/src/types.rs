@@ -13,10 +13,11 @@ fn redact(value: &Option<String>) -> Option<&'static str> {
     value.as_ref().map(|_| REDACTED)
 }
 
-/// A user, as Auth.js's `AdapterUser`.
+/// A user, as Auth.js's `AdapterUser`. `extra` holds what a custom users table adds (see [`crate::schema`]); it is
+/// `()` on the default table.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AdapterUser {
-    /// Unique id.
+pub struct AdapterUser<X = ()> {
+    /// Unique id (a decimal string for integer ids).
     pub id: String,
     /// Display name.
     pub name: Option<String>,
@@ -26,12 +27,15 @@ pub struct AdapterUser {
     pub email_verified: Option<DateTime<Utc>>,
     /// Avatar URL.
     pub image: Option<String>,
+    /// The custom table's extra part ([`UserTable::Extra`](crate::schema::UserTable::Extra)).
+    pub extra: X,
 }
 
-/// A user to create. `id: None` lets the adapter generate a UUID v4 (WebAuthn sign-up passes no id).
+/// A user to create. `id: None` lets the adapter generate a UUID v4 (WebAuthn sign-up passes no id). `extra` is
+/// what a custom users table needs beside the Auth.js fields ([`UserTable::NewExtra`](crate::schema::UserTable::NewExtra)).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NewUser {
-    /// Id to store, or `None` for a new UUID v4.
+pub struct NewUser<N = ()> {
+    /// Id to store, or `None` for a new UUID v4. Ignored by tables whose ids the database generates.
     pub id: Option<String>,
     /// Display name.
     pub name: Option<String>,
@@ -41,6 +45,8 @@ pub struct NewUser {
     pub email_verified: Option<DateTime<Utc>>,
     /// Avatar URL.
     pub image: Option<String>,
+    /// Values for a custom table's extra columns.
+    pub extra: N,
 }
 
 /// A partial update of a user, by id. Each field is `None` to leave it alone, `Some(Some(v))` to set it and

@@ -1,0 +1,293 @@
+//! Custom tables: map the adapter onto your own SeaORM entities (the counterpart of the second argument of
+//! `DrizzleAdapter(db, { usersTable, accountsTable, ... })`).
+//!
+//! Each Auth.js table is described by a trait implemented on a SeaORM entity: [`UserTable`], [`AccountTable`],
+//! [`SessionTable`], [`VerificationTokenTable`], [`AuthenticatorTable`]. An implementation names, for each field of
+//! the Auth.js record, the entity column that stores it; table names, column names, a PostgreSQL schema
+//! (`schema_name`), the SQL types and any extra columns come from the entity itself. The default entities of
+//! [`crate::entity`] implement all five.
+//!
+//! Columns are the entity's own `Column` enum, so a mapping that names a missing column, or a column of another
+//! table, does not compile. What only the database knows (a column whose values cannot be read as text, say) is
+//! reported at run time as [`Error::InvalidData`](crate::Error::InvalidData) naming the table and the column.
+//!
+//! Swap tables one at a time with [`SeaOrmAdapter::with_users`](crate::SeaOrmAdapter::with_users) and its siblings;
+//! the others stay the defaults:
+//!
+//! ```
+//! use authjs_sea_orm::schema::{IdKind, UserTable};
+//! use authjs_sea_orm::{Adapter, NewUser, SeaOrmAdapter};
+//! use sea_orm::entity::prelude::*;
+//! use sea_orm::{DbBackend, Value};
+//!
+//! mod users {
+//!     use sea_orm::entity::prelude::*;
+//!
+//!     /// The app's own users table: snake_case columns, an extra `role`.
+//!     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+//!     #[sea_orm(table_name = "users")]
+//!     pub struct Model {
+//!         #[sea_orm(primary_key, auto_increment = false)]
+//!         pub id: String,
+//!         pub display_name: Option<String>,
+//!         #[sea_orm(unique)]
+//!         pub email: Option<String>,
+//!         pub email_verified: Option<authjs_sea_orm::entity::Timestamp>,
+//!         pub role: String,
+//!     }
+//!
+//!     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+//!     pub enum Relation {}
+//!
+//!     impl ActiveModelBehavior for ActiveModel {}
+//! }
+//!
+//! /// What the app supplies when a user is created.
+//! #[derive(Clone, Debug, Default)]
+//! pub struct NewProfile {
+//!     pub role: Option<String>,
+//! }
+//!
+//! impl UserTable for users::Entity {
+//!     type Extra = users::Model; // reads return the app's whole model
+//!     type NewExtra = NewProfile;
+//!     const ID_KIND: IdKind = IdKind::Text;
+//!     const ID: users::Column = users::Column::Id;
+//!     const NAME: Option<users::Column> = Some(users::Column::DisplayName);
+//!     const EMAIL: users::Column = users::Column::Email;
+//!     const EMAIL_VERIFIED: Option<users::Column> = Some(users::Column::EmailVerified);
+//!     const IMAGE: Option<users::Column> = None;
+//!
+//!     fn extra(model: &users::Model) -> users::Model {
+//!         model.clone()
+//!     }
+//!
+//!     fn new_extra_values(extra: NewProfile, _: DbBackend) -> Vec<(users::Column, Value)> {
+//!         vec![(users::Column::Role, extra.role.unwrap_or_else(|| "member".into()).into())]
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = authjs_sea_orm::connect("sqlite::memory:").await?;
+//! # db.execute_unprepared("CREATE TABLE users (id TEXT PRIMARY KEY, display_name TEXT, email TEXT UNIQUE,
+//! #     email_verified INTEGER, role TEXT NOT NULL)").await?;
+//! let adapter = SeaOrmAdapter::new(db).with_users::<users::Entity>();
+//! let user = adapter
+//!     .create_user(NewUser {
+//!         email: Some("ada@example.com".into()),
+//!         extra: NewProfile { role: Some("admin".into()) },
+//!         ..NewUser::default()
+//!     })
+//!     .await?;
+//! assert_eq!(user.extra.role, "admin");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt::Debug;
+use std::marker::PhantomData;
+
+use entity::{account, authenticator, session, user, verification_token};
+use sea_orm::{DbBackend, EntityTrait, Value};
+
+/// How the user table's primary key is typed and filled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdKind {
+    /// A text column. `create_user` stores the id it is given, or a new UUID v4.
+    Text,
+    /// A native UUID column (PostgreSQL `uuid`). `create_user` stores the id it is given (it must be a UUID), or a
+    /// new UUID v4. An id that is not a UUID is never found.
+    Uuid,
+    /// An integer filled by the database (auto-increment). `create_user` ignores the id it is given (as the Drizzle
+    /// adapter does when the id column has a default); ids are decimal strings in the adapter's records.
+    AutoIncrement,
+}
+
+/// The user table (`user` by default).
+pub trait UserTable: EntityTrait {
+    /// What reads return beside the Auth.js fields, in [`AdapterUser::extra`](crate::AdapterUser::extra): `()` for
+    /// none, a struct of extra columns, or the whole model.
+    type Extra: Clone + Debug + PartialEq + Send + Sync + 'static;
+    /// What [`create_user`](crate::Adapter::create_user) takes beside the Auth.js fields, in
+    /// [`NewUser::extra`](crate::NewUser::extra). `Default` is what sign-ups that know nothing of your columns pass.
+    type NewExtra: Default + Send + Sync + 'static;
+    /// How the primary key is typed and filled; the `userId` columns of the other tables are typed alike.
+    const ID_KIND: IdKind;
+    /// The primary key.
+    const ID: Self::Column;
+    /// Display name, if the table has one.
+    const NAME: Option<Self::Column>;
+    /// E-mail address (unique).
+    const EMAIL: Self::Column;
+    /// When the e-mail address was verified, if the table records it.
+    const EMAIL_VERIFIED: Option<Self::Column>;
+    /// Avatar URL, if the table has one.
+    const IMAGE: Option<Self::Column>;
+
+    /// The extra part of a user read from the table.
+    fn extra(model: &Self::Model) -> Self::Extra;
+
+    /// Values of the extra columns to write on `create_user` (columns with a database default may be left out).
+    fn new_extra_values(extra: Self::NewExtra, backend: DbBackend) -> Vec<(Self::Column, Value)>;
+}
+
+/// The account table (`account` by default).
+pub trait AccountTable: EntityTrait {
+    /// Owner, typed like the user table's primary key.
+    const USER_ID: Self::Column;
+    /// Account type (`oauth`, `oidc`, `email`, `webauthn`).
+    const TYPE: Self::Column;
+    /// Provider id.
+    const PROVIDER: Self::Column;
+    /// The account's id at the provider.
+    const PROVIDER_ACCOUNT_ID: Self::Column;
+    /// OAuth refresh token.
+    const REFRESH_TOKEN: Self::Column;
+    /// OAuth access token.
+    const ACCESS_TOKEN: Self::Column;
+    /// Access token expiry, epoch seconds (an integer column).
+    const EXPIRES_AT: Self::Column;
+    /// Token type.
+    const TOKEN_TYPE: Self::Column;
+    /// Scopes.
+    const SCOPE: Self::Column;
+    /// OpenID Connect id token.
+    const ID_TOKEN: Self::Column;
+    /// OAuth session state.
+    const SESSION_STATE: Self::Column;
+}
+
+/// The session table (`session` by default).
+pub trait SessionTable: EntityTrait {
+    /// The session token (unique).
+    const SESSION_TOKEN: Self::Column;
+    /// Owner, typed like the user table's primary key.
+    const USER_ID: Self::Column;
+    /// Expiry (a date column).
+    const EXPIRES: Self::Column;
+}
+
+/// The verification token table (`verificationToken` by default).
+pub trait VerificationTokenTable: EntityTrait {
+    /// Who the token is for.
+    const IDENTIFIER: Self::Column;
+    /// The hashed token; `(identifier, token)` is unique.
+    const TOKEN: Self::Column;
+    /// Expiry (a date column).
+    const EXPIRES: Self::Column;
+}
+
+/// The authenticator table (`authenticator` by default).
+pub trait AuthenticatorTable: EntityTrait {
+    /// Credential id (unique).
+    const CREDENTIAL_ID: Self::Column;
+    /// Owner, typed like the user table's primary key.
+    const USER_ID: Self::Column;
+    /// The WebAuthn account's provider account id.
+    const PROVIDER_ACCOUNT_ID: Self::Column;
+    /// Public key.
+    const CREDENTIAL_PUBLIC_KEY: Self::Column;
+    /// Signature counter (an integer column).
+    const COUNTER: Self::Column;
+    /// Device type.
+    const CREDENTIAL_DEVICE_TYPE: Self::Column;
+    /// Backed-up flag (a boolean column).
+    const CREDENTIAL_BACKED_UP: Self::Column;
+    /// Transports.
+    const TRANSPORTS: Self::Column;
+}
+
+/// The five tables an adapter works on.
+pub trait Schema: Send + Sync + 'static {
+    /// Users.
+    type User: UserTable;
+    /// Accounts.
+    type Account: AccountTable;
+    /// Sessions.
+    type Session: SessionTable;
+    /// Verification tokens.
+    type VerificationToken: VerificationTokenTable;
+    /// Authenticators.
+    type Authenticator: AuthenticatorTable;
+}
+
+/// A [`Schema`] made of the given entities; each defaults to the Auth.js table of [`crate::entity`].
+// A marker: never built, only named in `SeaOrmAdapter<Tables<...>>`.
+#[allow(clippy::type_complexity)]
+pub struct Tables<
+    U = user::Entity,
+    A = account::Entity,
+    S = session::Entity,
+    V = verification_token::Entity,
+    Au = authenticator::Entity,
+>(PhantomData<fn() -> (U, A, S, V, Au)>);
+
+impl<U, A, S, V, Au> Schema for Tables<U, A, S, V, Au>
+where
+    U: UserTable,
+    A: AccountTable,
+    S: SessionTable,
+    V: VerificationTokenTable,
+    Au: AuthenticatorTable,
+{
+    type User = U;
+    type Account = A;
+    type Session = S;
+    type VerificationToken = V;
+    type Authenticator = Au;
+}
+
+impl UserTable for user::Entity {
+    type Extra = ();
+    type NewExtra = ();
+    const ID_KIND: IdKind = IdKind::Text;
+    const ID: user::Column = user::Column::Id;
+    const NAME: Option<user::Column> = Some(user::Column::Name);
+    const EMAIL: user::Column = user::Column::Email;
+    const EMAIL_VERIFIED: Option<user::Column> = Some(user::Column::EmailVerified);
+    const IMAGE: Option<user::Column> = Some(user::Column::Image);
+
+    fn extra(_: &user::Model) {}
+
+    fn new_extra_values(_: (), _: DbBackend) -> Vec<(user::Column, Value)> {
+        Vec::new()
+    }
+}
+
+impl AccountTable for account::Entity {
+    const USER_ID: account::Column = account::Column::UserId;
+    const TYPE: account::Column = account::Column::Type;
+    const PROVIDER: account::Column = account::Column::Provider;
+    const PROVIDER_ACCOUNT_ID: account::Column = account::Column::ProviderAccountId;
+    const REFRESH_TOKEN: account::Column = account::Column::RefreshToken;
+    const ACCESS_TOKEN: account::Column = account::Column::AccessToken;
+    const EXPIRES_AT: account::Column = account::Column::ExpiresAt;
+    const TOKEN_TYPE: account::Column = account::Column::TokenType;
+    const SCOPE: account::Column = account::Column::Scope;
+    const ID_TOKEN: account::Column = account::Column::IdToken;
+    const SESSION_STATE: account::Column = account::Column::SessionState;
+}
+
+impl SessionTable for session::Entity {
+    const SESSION_TOKEN: session::Column = session::Column::SessionToken;
+    const USER_ID: session::Column = session::Column::UserId;
+    const EXPIRES: session::Column = session::Column::Expires;
+}
+
+impl VerificationTokenTable for verification_token::Entity {
+    const IDENTIFIER: verification_token::Column = verification_token::Column::Identifier;
+    const TOKEN: verification_token::Column = verification_token::Column::Token;
+    const EXPIRES: verification_token::Column = verification_token::Column::Expires;
+}
+
+impl AuthenticatorTable for authenticator::Entity {
+    const CREDENTIAL_ID: authenticator::Column = authenticator::Column::CredentialId;
+    const USER_ID: authenticator::Column = authenticator::Column::UserId;
+    const PROVIDER_ACCOUNT_ID: authenticator::Column = authenticator::Column::ProviderAccountId;
+    const CREDENTIAL_PUBLIC_KEY: authenticator::Column = authenticator::Column::CredentialPublicKey;
+    const COUNTER: authenticator::Column = authenticator::Column::Counter;
+    const CREDENTIAL_DEVICE_TYPE: authenticator::Column = authenticator::Column::CredentialDeviceType;
+    const CREDENTIAL_BACKED_UP: authenticator::Column = authenticator::Column::CredentialBackedUp;
+    const TRANSPORTS: authenticator::Column = authenticator::Column::Transports;
+}
