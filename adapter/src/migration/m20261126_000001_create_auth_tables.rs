@@ -9,8 +9,9 @@
 //! - indexes on the `userId` columns (sign out everywhere, cascades) and on `expires` (cleanup of expired rows).
 
 use entity::{account, authenticator, session, user, verification_token};
-use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
+
+use super::columns::{ColumnKind::*, auth_column as column, auth_table as table};
 
 /// Creates the five Auth.js tables.
 pub(super) struct Migration;
@@ -19,55 +20,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261126_000001_create_auth_tables"
     }
-}
-
-/// The SQL type of each kind of column, per backend.
-#[derive(Clone, Copy)]
-enum Kind {
-    /// A key or short identifier: compared, indexed, part of primary keys.
-    Key,
-    /// A short text such as a name or a token type.
-    Short,
-    /// A text of unbounded length: OAuth tokens, URLs, public keys.
-    Long,
-    /// A UTC instant at millisecond precision.
-    Date,
-    /// A 64-bit integer.
-    BigInt,
-    /// A boolean.
-    Bool,
-}
-
-fn column(backend: DbBackend, name: impl IntoIden, kind: Kind, nullable: bool) -> ColumnDef {
-    let sql_type = match (backend, kind) {
-        (DbBackend::MySql, Kind::Key | Kind::Short) => "varchar(255)",
-        (DbBackend::MySql, Kind::Long) => "text",
-        (DbBackend::MySql, Kind::Date) => "datetime(3)",
-        (DbBackend::MySql, Kind::Bool) => "boolean",
-        (DbBackend::Postgres, Kind::Date) => "timestamp(3)",
-        (DbBackend::Postgres, Kind::Bool) => "boolean",
-        (DbBackend::Postgres, Kind::BigInt) | (DbBackend::MySql, Kind::BigInt) => "bigint",
-        // SQLite: dates are epoch milliseconds and booleans 0/1, as Drizzle's `timestamp_ms` and `boolean` modes.
-        (_, Kind::Date | Kind::BigInt | Kind::Bool) => "integer",
-        (_, Kind::Key | Kind::Short | Kind::Long) => "text",
-    };
-    let mut def = ColumnDef::new(name);
-    def.custom(Alias::new(sql_type));
-    if nullable {
-        def.null();
-    } else {
-        def.not_null();
-    }
-    def
-}
-
-fn table(backend: DbBackend, name: impl IntoIden) -> TableCreateStatement {
-    let mut stmt = Table::create();
-    stmt.table(name);
-    if backend == DbBackend::MySql {
-        stmt.engine("InnoDB").character_set("utf8mb4").collate("utf8mb4_bin");
-    }
-    stmt
 }
 
 fn cascade_to_user(name: &str, from: impl IntoTableRef, from_col: impl IntoIden) -> ForeignKeyCreateStatement {
@@ -89,7 +41,6 @@ fn index(name: &str, table: impl IntoTableRef, col: impl IntoIden) -> IndexCreat
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use Kind::*;
         let b = manager.get_database_backend();
 
         manager

@@ -23,6 +23,7 @@ use sea_orm_migration::prelude::*;
 
 pub use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
+pub mod columns;
 mod m20261126_000001_create_auth_tables;
 
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.
