@@ -37,6 +37,7 @@
 
 mod adapter;
 mod connect;
+mod convert;
 mod error;
 pub mod migration;
 pub mod schema;

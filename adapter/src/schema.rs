@@ -91,6 +91,10 @@ use std::marker::PhantomData;
 use entity::{account, authenticator, session, user, verification_token};
 use sea_orm::{DbBackend, EntityTrait, Value};
 
+use crate::convert;
+use crate::error::Result;
+use crate::types::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
+
 /// How the user table's primary key is typed and filled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdKind {
@@ -130,6 +134,17 @@ pub trait UserTable: EntityTrait {
 
     /// Values of the extra columns to write on `create_user` (columns with a database default may be left out).
     fn new_extra_values(extra: Self::NewExtra, backend: DbBackend) -> Vec<(Self::Column, Value)>;
+
+    /// The Auth.js user stored in `model`.
+    fn to_user(model: &Self::Model) -> Result<AdapterUser<Self::Extra>> {
+        convert::user::<Self>(model)
+    }
+
+    /// The value of user id `id` in this table's key column (and the `userId` columns typed alike); `None` if `id`
+    /// cannot be such an id, in which case no such user exists.
+    fn id_value(id: &str) -> Option<Value> {
+        convert::user_id_value::<Self>(id)
+    }
 }
 
 /// The account table (`account` by default).
@@ -156,6 +171,11 @@ pub trait AccountTable: EntityTrait {
     const ID_TOKEN: Self::Column;
     /// OAuth session state.
     const SESSION_STATE: Self::Column;
+
+    /// The Auth.js record stored in `model`.
+    fn to_account(model: &Self::Model) -> Result<AdapterAccount> {
+        convert::account::<Self>(model)
+    }
 }
 
 /// The session table (`session` by default).
@@ -166,6 +186,11 @@ pub trait SessionTable: EntityTrait {
     const USER_ID: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
+
+    /// The Auth.js record stored in `model`.
+    fn to_session(model: &Self::Model) -> Result<AdapterSession> {
+        convert::session::<Self>(model)
+    }
 }
 
 /// The verification token table (`verificationToken` by default).
@@ -176,6 +201,11 @@ pub trait VerificationTokenTable: EntityTrait {
     const TOKEN: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
+
+    /// The Auth.js record stored in `model`.
+    fn to_verification_token(model: &Self::Model) -> Result<VerificationToken> {
+        convert::verification_token::<Self>(model)
+    }
 }
 
 /// The authenticator table (`authenticator` by default).
@@ -196,6 +226,11 @@ pub trait AuthenticatorTable: EntityTrait {
     const CREDENTIAL_BACKED_UP: Self::Column;
     /// Transports.
     const TRANSPORTS: Self::Column;
+
+    /// The Auth.js record stored in `model`.
+    fn to_authenticator(model: &Self::Model) -> Result<AdapterAuthenticator> {
+        convert::authenticator::<Self>(model)
+    }
 }
 
 /// The five tables an adapter works on.

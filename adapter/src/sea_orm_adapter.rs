@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use entity::Timestamp;
 use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait, FromQueryResult, Iden,
-    JoinType, ModelTrait, QueryFilter, QuerySelect, RelationDef, Select, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, RelationDef, Select, Value,
 };
 
 use crate::adapter::Adapter;
@@ -111,148 +111,6 @@ impl<U, A, S, V, Au> SeaOrmAdapter<Tables<U, A, S, V, Au>> {
     pub fn with_authenticators<E: AuthenticatorTable>(self) -> SeaOrmAdapter<Tables<U, A, S, V, E>> {
         self.swap()
     }
-}
-
-/// Reads the Auth.js fields out of a model of any mapped entity, with errors naming the table and column.
-struct Fields<'a, M: ModelTrait>(&'a M);
-
-impl<M: ModelTrait> Fields<'_, M> {
-    fn invalid(col: <M::Entity as EntityTrait>::Column, expected: &str) -> Error {
-        let table = <M::Entity as Default>::default().table_name().to_owned();
-        Error::InvalidData(format!("column {table}.{} does not hold {expected}", col.to_string()))
-    }
-
-    fn opt_text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<String>> {
-        match self.0.get(col) {
-            Value::String(v) => Ok(v),
-            Value::Uuid(v) => Ok(v.map(|u| u.to_string())),
-            v => opt_int(&v).map(|n| n.map(|n| n.to_string())).ok_or_else(|| Self::invalid(col, "text")),
-        }
-    }
-
-    fn text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<String> {
-        self.opt_text(col)?.ok_or_else(|| Self::invalid(col, "a value"))
-    }
-
-    fn opt_int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<i64>> {
-        opt_int(&self.0.get(col)).ok_or_else(|| Self::invalid(col, "an integer"))
-    }
-
-    fn int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<i64> {
-        self.opt_int(col)?.ok_or_else(|| Self::invalid(col, "a value"))
-    }
-
-    fn bool(&self, col: <M::Entity as EntityTrait>::Column) -> Result<bool> {
-        match self.0.get(col) {
-            Value::Bool(Some(b)) => Ok(b),
-            v => match opt_int(&v) {
-                Some(Some(n)) => Ok(n != 0),
-                _ => Err(Self::invalid(col, "a boolean")),
-            },
-        }
-    }
-
-    fn opt_date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<DateTime<Utc>>> {
-        match self.0.get(col) {
-            Value::ChronoDateTime(v) => Ok(v.map(|n| n.and_utc())),
-            Value::ChronoDateTimeUtc(v) => Ok(v),
-            Value::ChronoDateTimeWithTimeZone(v) => Ok(v.map(|d| d.to_utc())),
-            v => match opt_int(&v) {
-                Some(None) => Ok(None),
-                Some(Some(millis)) => {
-                    Timestamp::from_millis(millis).map(|t| Some(t.to_utc())).ok_or_else(|| Self::invalid(col, "a date"))
-                }
-                None => Err(Self::invalid(col, "a date")),
-            },
-        }
-    }
-
-    fn date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<DateTime<Utc>> {
-        self.opt_date(col)?.ok_or_else(|| Self::invalid(col, "a value"))
-    }
-}
-
-/// The integer in `v`: `Some(None)` for an integer NULL, `None` if `v` is not an integer.
-fn opt_int(v: &Value) -> Option<Option<i64>> {
-    Some(match *v {
-        Value::TinyInt(n) => n.map(i64::from),
-        Value::SmallInt(n) => n.map(i64::from),
-        Value::Int(n) => n.map(i64::from),
-        Value::BigInt(n) => n,
-        Value::TinyUnsigned(n) => n.map(i64::from),
-        Value::SmallUnsigned(n) => n.map(i64::from),
-        Value::Unsigned(n) => n.map(i64::from),
-        Value::BigUnsigned(n) => n.and_then(|n| i64::try_from(n).ok()),
-        _ => return None,
-    })
-}
-
-/// The value to write for a user id into a column typed like the users table's key; `None` if `id` cannot be such
-/// an id (then no such user exists).
-fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
-    match U::ID_KIND {
-        IdKind::Text => Some(id.into()),
-        IdKind::Uuid => uuid::Uuid::parse_str(id).ok().map(Value::from),
-        IdKind::AutoIncrement => id.parse::<i64>().ok().map(Value::from),
-    }
-}
-
-fn user_from<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> {
-    let f = Fields(m);
-    let opt_text = |col: Option<U::Column>| col.map_or(Ok(None), |c| f.opt_text(c));
-    Ok(AdapterUser {
-        id: f.text(U::ID)?,
-        name: opt_text(U::NAME)?,
-        email: f.opt_text(U::EMAIL)?,
-        email_verified: U::EMAIL_VERIFIED.map_or(Ok(None), |c| f.opt_date(c))?,
-        image: opt_text(U::IMAGE)?,
-        extra: U::extra(m),
-    })
-}
-
-fn account_from<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
-    let f = Fields(m);
-    Ok(AdapterAccount {
-        user_id: f.text(A::USER_ID)?,
-        r#type: f.text(A::TYPE)?.parse()?,
-        provider: f.text(A::PROVIDER)?,
-        provider_account_id: f.text(A::PROVIDER_ACCOUNT_ID)?,
-        refresh_token: f.opt_text(A::REFRESH_TOKEN)?,
-        access_token: f.opt_text(A::ACCESS_TOKEN)?,
-        expires_at: f.opt_int(A::EXPIRES_AT)?,
-        token_type: f.opt_text(A::TOKEN_TYPE)?,
-        scope: f.opt_text(A::SCOPE)?,
-        id_token: f.opt_text(A::ID_TOKEN)?,
-        session_state: f.opt_text(A::SESSION_STATE)?,
-    })
-}
-
-fn session_from<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
-    let f = Fields(m);
-    Ok(AdapterSession {
-        session_token: f.text(S::SESSION_TOKEN)?,
-        user_id: f.text(S::USER_ID)?,
-        expires: f.date(S::EXPIRES)?,
-    })
-}
-
-fn verification_token_from<V: VerificationTokenTable>(m: &V::Model) -> Result<VerificationToken> {
-    let f = Fields(m);
-    Ok(VerificationToken { identifier: f.text(V::IDENTIFIER)?, token: f.text(V::TOKEN)?, expires: f.date(V::EXPIRES)? })
-}
-
-fn authenticator_from<Au: AuthenticatorTable>(m: &Au::Model) -> Result<AdapterAuthenticator> {
-    let f = Fields(m);
-    Ok(AdapterAuthenticator {
-        credential_id: f.text(Au::CREDENTIAL_ID)?,
-        user_id: f.text(Au::USER_ID)?,
-        provider_account_id: f.text(Au::PROVIDER_ACCOUNT_ID)?,
-        credential_public_key: f.text(Au::CREDENTIAL_PUBLIC_KEY)?,
-        counter: f.int(Au::COUNTER)?,
-        credential_device_type: f.text(Au::CREDENTIAL_DEVICE_TYPE)?,
-        credential_backed_up: f.bool(Au::CREDENTIAL_BACKED_UP)?,
-        transports: f.opt_text(Au::TRANSPORTS)?,
-    })
 }
 
 /// `child.userId = user.id`, for joins.
@@ -367,7 +225,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             IdKind::AutoIncrement => None,
             kind => {
                 let id = user.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                let value = user_id_value::<U<T>>(&id)
+                let value = <U<T>>::id_value(&id)
                     .ok_or_else(|| Error::InvalidInput(format!("user id must be a {kind:?} id")))?;
                 Some((id, value))
             }
@@ -395,18 +253,18 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
                 <U<T>>::find().filter(<U<T>>::ID.eq(key))
             })
             .await?;
-        user_from::<U<T>>(&created)
+        <U<T>>::to_user(&created)
     }
 
     async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let Some(id) = user_id_value::<User<T>>(id) else { return Ok(None) };
+        let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
         let found = <User<T>>::find().filter(<User<T>>::ID.eq(id)).one(&self.db).await?;
-        found.as_ref().map(user_from::<User<T>>).transpose()
+        found.as_ref().map(<User<T>>::to_user).transpose()
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let found = <User<T>>::find().filter(<User<T>>::EMAIL.eq(email)).one(&self.db).await?;
-        found.as_ref().map(user_from::<User<T>>).transpose()
+        found.as_ref().map(<User<T>>::to_user).transpose()
     }
 
     async fn get_user_by_account(
@@ -419,12 +277,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .filter(account_key::<Account<T>>(provider, provider_account_id))
             .one(&self.db)
             .await?;
-        found.as_ref().map(user_from::<User<T>>).transpose()
+        found.as_ref().map(<User<T>>::to_user).transpose()
     }
 
     async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<UserExtra<T>>> {
         type U<T> = User<T>;
-        let Some(id) = user_id_value::<U<T>>(&update.id) else { return Err(Error::NotFound(Record::User)) };
+        let Some(id) = <U<T>>::id_value(&update.id) else { return Err(Error::NotFound(Record::User)) };
         let mut stmt = Query::update();
         stmt.table(<U<T>>::default()).and_where(<U<T>>::ID.eq(id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
@@ -435,19 +293,19 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         set(&mut stmt, <U<T>>::IMAGE, update.image);
         let reread = <U<T>>::find().filter(<U<T>>::ID.eq(id));
         let updated = self.update_row(Record::User, stmt, reread).await?;
-        updated.as_ref().map(user_from::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
+        updated.as_ref().map(<U<T>>::to_user).transpose()?.ok_or(Error::NotFound(Record::User))
     }
 
     async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let Some(id) = user_id_value::<User<T>>(id) else { return Ok(None) };
+        let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
         let stmt = Query::delete().from_table(<User<T>>::default()).and_where(<User<T>>::ID.eq(id.clone())).to_owned();
         let deleted = self.delete_row(stmt, <User<T>>::find().filter(<User<T>>::ID.eq(id))).await?;
-        deleted.as_ref().map(user_from::<User<T>>).transpose()
+        deleted.as_ref().map(<User<T>>::to_user).transpose()
     }
 
     async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount> {
         type A<T> = Account<T>;
-        let Some(user_id) = user_id_value::<User<T>>(&account.user_id) else {
+        let Some(user_id) = <User<T>>::id_value(&account.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let key = account_key::<A<T>>(&account.provider, &account.provider_account_id);
@@ -465,7 +323,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<A<T>>::SESSION_STATE, account.session_state.into()),
         ]);
         let created = self.insert_row(Record::Account, stmt, |_| <A<T>>::find().filter(key)).await?;
-        account_from::<A<T>>(&created)
+        <A<T>>::to_account(&created)
     }
 
     async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
@@ -473,12 +331,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = account_key::<A<T>>(provider, provider_account_id);
         let stmt = Query::delete().from_table(<A<T>>::default()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <A<T>>::find().filter(key)).await?;
-        deleted.as_ref().map(account_from::<A<T>>).transpose()
+        deleted.as_ref().map(<A<T>>::to_account).transpose()
     }
 
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession> {
         type S<T> = Session<T>;
-        let Some(user_id) = user_id_value::<User<T>>(&session.user_id) else {
+        let Some(user_id) = <User<T>>::id_value(&session.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let key = <S<T>>::SESSION_TOKEN.eq(session.session_token.as_str());
@@ -488,7 +346,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))),
         ]);
         let created = self.insert_row(Record::Session, stmt, |_| <S<T>>::find().filter(key)).await?;
-        session_from::<S<T>>(&created)
+        <S<T>>::to_session(&created)
     }
 
     async fn get_session_and_user(
@@ -503,7 +361,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .one(&self.db)
             .await?;
         match found {
-            Some((session, Some(user))) => Ok(Some((session_from::<S<T>>(&session)?, user_from::<User<T>>(&user)?))),
+            Some((session, Some(user))) => Ok(Some((<S<T>>::to_session(&session)?, <User<T>>::to_user(&user)?))),
             _ => Ok(None),
         }
     }
@@ -514,12 +372,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let mut stmt = Query::update();
         stmt.table(<S<T>>::default()).and_where(key.clone());
         if let Some(user_id) = update.user_id {
-            let value = user_id_value::<User<T>>(&user_id).ok_or(Error::NotFound(Record::User))?;
+            let value = <User<T>>::id_value(&user_id).ok_or(Error::NotFound(Record::User))?;
             stmt.value(<S<T>>::USER_ID, value);
         }
         set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))));
         let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
-        updated.as_ref().map(session_from::<S<T>>).transpose()
+        updated.as_ref().map(<S<T>>::to_session).transpose()
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
@@ -527,7 +385,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = <S<T>>::SESSION_TOKEN.eq(session_token);
         let stmt = Query::delete().from_table(<S<T>>::default()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
-        deleted.as_ref().map(session_from::<S<T>>).transpose()
+        deleted.as_ref().map(<S<T>>::to_session).transpose()
     }
 
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
@@ -539,7 +397,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))),
         ]);
         let created = self.insert_row(Record::VerificationToken, stmt, |_| <V<T>>::find().filter(key)).await?;
-        verification_token_from::<V<T>>(&created)
+        <V<T>>::to_verification_token(&created)
     }
 
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
@@ -547,24 +405,24 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = vt_key::<V<T>>(identifier, token);
         let stmt = Query::delete().from_table(<V<T>>::default()).and_where(key.clone()).to_owned();
         let used = self.delete_row(stmt, <V<T>>::find().filter(key)).await?;
-        used.as_ref().map(verification_token_from::<V<T>>).transpose()
+        used.as_ref().map(<V<T>>::to_verification_token).transpose()
     }
 
     async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
         let found = <A<T>>::find().filter(account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
-        found.as_ref().map(account_from::<A<T>>).transpose()
+        found.as_ref().map(<A<T>>::to_account).transpose()
     }
 
     async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
         let found = <Au<T>>::find().filter(<Au<T>>::CREDENTIAL_ID.eq(credential_id)).one(&self.db).await?;
-        found.as_ref().map(authenticator_from::<Au<T>>).transpose()
+        found.as_ref().map(<Au<T>>::to_authenticator).transpose()
     }
 
     async fn create_authenticator(&self, authenticator: AdapterAuthenticator) -> Result<AdapterAuthenticator> {
         type Au<T> = Authn<T>;
-        let Some(user_id) = user_id_value::<User<T>>(&authenticator.user_id) else {
+        let Some(user_id) = <User<T>>::id_value(&authenticator.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let key = <Au<T>>::CREDENTIAL_ID.eq(authenticator.credential_id.as_str());
@@ -579,14 +437,14 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<Au<T>>::TRANSPORTS, authenticator.transports.into()),
         ]);
         let created = self.insert_row(Record::Authenticator, stmt, |_| <Au<T>>::find().filter(key)).await?;
-        authenticator_from::<Au<T>>(&created)
+        <Au<T>>::to_authenticator(&created)
     }
 
     async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
-        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
+        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
         let found = <Au<T>>::find().filter(<Au<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
-        found.iter().map(authenticator_from::<Au<T>>).collect()
+        found.iter().map(<Au<T>>::to_authenticator).collect()
     }
 
     async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator> {
@@ -598,7 +456,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .and_where(key.clone())
             .to_owned();
         let updated = self.update_row(Record::Authenticator, stmt, <Au<T>>::find().filter(key)).await?;
-        updated.as_ref().map(authenticator_from::<Au<T>>).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
+        updated.as_ref().map(<Au<T>>::to_authenticator).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
     }
 
     async fn update_account(&self, update: AccountUpdate) -> Result<AdapterAccount> {
@@ -614,19 +472,19 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         set(&mut stmt, Some(<A<T>>::ID_TOKEN), update.id_token);
         set(&mut stmt, Some(<A<T>>::SESSION_STATE), update.session_state);
         let updated = self.update_row(Record::Account, stmt, <A<T>>::find().filter(key)).await?;
-        updated.as_ref().map(account_from::<A<T>>).transpose()?.ok_or(Error::NotFound(Record::Account))
+        updated.as_ref().map(<A<T>>::to_account).transpose()?.ok_or(Error::NotFound(Record::Account))
     }
 
     async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>> {
         type S<T> = Session<T>;
-        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
+        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
         let found = <S<T>>::find().filter(<S<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
-        found.iter().map(session_from::<S<T>>).collect()
+        found.iter().map(<S<T>>::to_session).collect()
     }
 
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64> {
         type S<T> = Session<T>;
-        let Some(user_id) = user_id_value::<User<T>>(user_id) else { return Ok(0) };
+        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(0) };
         self.delete_where::<S<T>>(<S<T>>::USER_ID.eq(user_id)).await
     }
 

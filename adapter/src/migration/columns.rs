@@ -62,4 +62,3 @@ pub fn auth_table(backend: DbBackend, name: impl IntoTableRef) -> TableCreateSta
     }
     stmt
 }
-

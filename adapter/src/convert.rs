@@ -1,0 +1,151 @@
+//! Reading Auth.js records out of models of mapped entities, and user ids into key values.
+
+use chrono::{DateTime, Utc};
+use entity::Timestamp;
+use sea_orm::{EntityName, EntityTrait, Iden, ModelTrait, Value};
+
+use crate::error::{Error, Result};
+use crate::schema::{AccountTable, AuthenticatorTable, IdKind, SessionTable, UserTable, VerificationTokenTable};
+use crate::types::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
+
+/// Reads the Auth.js fields out of a model of any mapped entity, with errors naming the table and column.
+struct Fields<'a, M: ModelTrait>(&'a M);
+
+impl<M: ModelTrait> Fields<'_, M> {
+    fn invalid(col: <M::Entity as EntityTrait>::Column, expected: &str) -> Error {
+        let table = <M::Entity as Default>::default().table_name().to_owned();
+        Error::InvalidData(format!("column {table}.{} does not hold {expected}", col.to_string()))
+    }
+
+    fn opt_text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<String>> {
+        match self.0.get(col) {
+            Value::String(v) => Ok(v),
+            Value::Uuid(v) => Ok(v.map(|u| u.to_string())),
+            v => opt_int(&v).map(|n| n.map(|n| n.to_string())).ok_or_else(|| Self::invalid(col, "text")),
+        }
+    }
+
+    fn text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<String> {
+        self.opt_text(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+
+    fn opt_int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<i64>> {
+        opt_int(&self.0.get(col)).ok_or_else(|| Self::invalid(col, "an integer"))
+    }
+
+    fn int(&self, col: <M::Entity as EntityTrait>::Column) -> Result<i64> {
+        self.opt_int(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+
+    fn bool(&self, col: <M::Entity as EntityTrait>::Column) -> Result<bool> {
+        match self.0.get(col) {
+            Value::Bool(Some(b)) => Ok(b),
+            v => match opt_int(&v) {
+                Some(Some(n)) => Ok(n != 0),
+                _ => Err(Self::invalid(col, "a boolean")),
+            },
+        }
+    }
+
+    fn opt_date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<DateTime<Utc>>> {
+        match self.0.get(col) {
+            Value::ChronoDateTime(v) => Ok(v.map(|n| n.and_utc())),
+            Value::ChronoDateTimeUtc(v) => Ok(v),
+            Value::ChronoDateTimeWithTimeZone(v) => Ok(v.map(|d| d.to_utc())),
+            v => match opt_int(&v) {
+                Some(None) => Ok(None),
+                Some(Some(millis)) => {
+                    Timestamp::from_millis(millis).map(|t| Some(t.to_utc())).ok_or_else(|| Self::invalid(col, "a date"))
+                }
+                None => Err(Self::invalid(col, "a date")),
+            },
+        }
+    }
+
+    fn date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<DateTime<Utc>> {
+        self.opt_date(col)?.ok_or_else(|| Self::invalid(col, "a value"))
+    }
+}
+
+/// The integer in `v`: `Some(None)` for an integer NULL, `None` if `v` is not an integer.
+fn opt_int(v: &Value) -> Option<Option<i64>> {
+    Some(match *v {
+        Value::TinyInt(n) => n.map(i64::from),
+        Value::SmallInt(n) => n.map(i64::from),
+        Value::Int(n) => n.map(i64::from),
+        Value::BigInt(n) => n,
+        Value::TinyUnsigned(n) => n.map(i64::from),
+        Value::SmallUnsigned(n) => n.map(i64::from),
+        Value::Unsigned(n) => n.map(i64::from),
+        Value::BigUnsigned(n) => n.and_then(|n| i64::try_from(n).ok()),
+        _ => return None,
+    })
+}
+
+/// The value to write for a user id into a column typed like the users table's key; `None` if `id` cannot be such
+/// an id (then no such user exists).
+pub(crate) fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
+    match U::ID_KIND {
+        IdKind::Text => Some(id.into()),
+        IdKind::Uuid => uuid::Uuid::parse_str(id).ok().map(Value::from),
+        IdKind::AutoIncrement => id.parse::<i64>().ok().map(Value::from),
+    }
+}
+
+pub(crate) fn user<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> {
+    let f = Fields(m);
+    let opt_text = |col: Option<U::Column>| col.map_or(Ok(None), |c| f.opt_text(c));
+    Ok(AdapterUser {
+        id: f.text(U::ID)?,
+        name: opt_text(U::NAME)?,
+        email: f.opt_text(U::EMAIL)?,
+        email_verified: U::EMAIL_VERIFIED.map_or(Ok(None), |c| f.opt_date(c))?,
+        image: opt_text(U::IMAGE)?,
+        extra: U::extra(m),
+    })
+}
+
+pub(crate) fn account<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
+    let f = Fields(m);
+    Ok(AdapterAccount {
+        user_id: f.text(A::USER_ID)?,
+        r#type: f.text(A::TYPE)?.parse()?,
+        provider: f.text(A::PROVIDER)?,
+        provider_account_id: f.text(A::PROVIDER_ACCOUNT_ID)?,
+        refresh_token: f.opt_text(A::REFRESH_TOKEN)?,
+        access_token: f.opt_text(A::ACCESS_TOKEN)?,
+        expires_at: f.opt_int(A::EXPIRES_AT)?,
+        token_type: f.opt_text(A::TOKEN_TYPE)?,
+        scope: f.opt_text(A::SCOPE)?,
+        id_token: f.opt_text(A::ID_TOKEN)?,
+        session_state: f.opt_text(A::SESSION_STATE)?,
+    })
+}
+
+pub(crate) fn session<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
+    let f = Fields(m);
+    Ok(AdapterSession {
+        session_token: f.text(S::SESSION_TOKEN)?,
+        user_id: f.text(S::USER_ID)?,
+        expires: f.date(S::EXPIRES)?,
+    })
+}
+
+pub(crate) fn verification_token<V: VerificationTokenTable>(m: &V::Model) -> Result<VerificationToken> {
+    let f = Fields(m);
+    Ok(VerificationToken { identifier: f.text(V::IDENTIFIER)?, token: f.text(V::TOKEN)?, expires: f.date(V::EXPIRES)? })
+}
+
+pub(crate) fn authenticator<Au: AuthenticatorTable>(m: &Au::Model) -> Result<AdapterAuthenticator> {
+    let f = Fields(m);
+    Ok(AdapterAuthenticator {
+        credential_id: f.text(Au::CREDENTIAL_ID)?,
+        user_id: f.text(Au::USER_ID)?,
+        provider_account_id: f.text(Au::PROVIDER_ACCOUNT_ID)?,
+        credential_public_key: f.text(Au::CREDENTIAL_PUBLIC_KEY)?,
+        counter: f.int(Au::COUNTER)?,
+        credential_device_type: f.text(Au::CREDENTIAL_DEVICE_TYPE)?,
+        credential_backed_up: f.bool(Au::CREDENTIAL_BACKED_UP)?,
+        transports: f.opt_text(Au::TRANSPORTS)?,
+    })
+}
