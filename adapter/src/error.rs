@@ -72,9 +72,28 @@ impl Error {
     }
 }
 
+/// A value the database refused to store or compare (SQLSTATE class 22, "data exception"): a NUL byte on
+/// PostgreSQL, a date outside the backend's range, a value too long for its column in strict mode, ...
+/// Their messages name the problem and the column, never the secret values this crate handles.
+fn data_exception(err: &DbErr) -> Option<String> {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err else {
+        return None;
+    };
+    match &**e {
+        sea_orm::sqlx::Error::Database(db) if db.code().is_some_and(|code| code.starts_with("22")) => {
+            Some(db.message().to_owned())
+        }
+        _ => None,
+    }
+}
+
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
-        Error::Database(err)
+        match data_exception(&err) {
+            Some(message) => Error::InvalidInput(message),
+            None => Error::Database(err),
+        }
     }
 }
 

@@ -26,9 +26,11 @@ pub use sea_orm_migration::{MigrationTrait, MigratorTrait};
 pub mod columns;
 mod m20261126_000001_create_auth_tables;
 
+pub use m20261126_000001_create_auth_tables::CreateAuthTables;
+
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m20261126_000001_create_auth_tables::Migration)]
+    vec![Box::new(CreateAuthTables::<crate::schema::Tables>::new())]
 }
 
 /// A migrator that runs only the Auth.js migrations.
