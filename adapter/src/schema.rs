@@ -89,7 +89,7 @@ use std::fmt::Debug;
 use std::marker::PhantomData;
 
 use entity::{account, authenticator, session, user, verification_token};
-use sea_orm::{DbBackend, EntityTrait, Value};
+use sea_orm::{DbBackend, EntityTrait, TryIntoModel, Value};
 
 use crate::convert;
 use crate::error::Result;
@@ -109,7 +109,7 @@ pub enum IdKind {
 }
 
 /// The user table (`user` by default).
-pub trait UserTable: EntityTrait {
+pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// What reads return beside the Auth.js fields, in [`AdapterUser::extra`](crate::AdapterUser::extra): `()` for
     /// none, a struct of extra columns, or the whole model.
     type Extra: Clone + Debug + PartialEq + Send + Sync + 'static;
@@ -148,7 +148,7 @@ pub trait UserTable: EntityTrait {
 }
 
 /// The account table (`account` by default).
-pub trait AccountTable: EntityTrait {
+pub trait AccountTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// Owner, typed like the user table's primary key.
     const USER_ID: Self::Column;
     /// Account type (`oauth`, `oidc`, `email`, `webauthn`).
@@ -179,7 +179,7 @@ pub trait AccountTable: EntityTrait {
 }
 
 /// The session table (`session` by default).
-pub trait SessionTable: EntityTrait {
+pub trait SessionTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// The session token (unique).
     const SESSION_TOKEN: Self::Column;
     /// Owner, typed like the user table's primary key.
@@ -194,7 +194,7 @@ pub trait SessionTable: EntityTrait {
 }
 
 /// The verification token table (`verificationToken` by default).
-pub trait VerificationTokenTable: EntityTrait {
+pub trait VerificationTokenTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// Who the token is for.
     const IDENTIFIER: Self::Column;
     /// The hashed token; `(identifier, token)` is unique.
@@ -209,7 +209,7 @@ pub trait VerificationTokenTable: EntityTrait {
 }
 
 /// The authenticator table (`authenticator` by default).
-pub trait AuthenticatorTable: EntityTrait {
+pub trait AuthenticatorTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// Credential id (unique).
     const CREDENTIAL_ID: Self::Column;
     /// Owner, typed like the user table's primary key.

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use entity::Timestamp;
 use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QuerySelect, RelationDef, Select, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
 
 use crate::adapter::Adapter;
@@ -118,9 +118,24 @@ fn to_user<C: EntityTrait, U: UserTable>(user_id: C::Column) -> RelationDef {
     C::belongs_to(U::default()).from(user_id).to(U::ID).into()
 }
 
-fn insert<E: EntityTrait>(values: Vec<(E::Column, Value)>) -> InsertStatement {
-    let (columns, values): (Vec<_>, Vec<_>) = values.into_iter().unzip();
-    Query::insert().into_table(E::default()).columns(columns).values_panic(values.into_iter().map(Expr::val)).to_owned()
+/// `INSERT` of one row, and, when `build_model`, the model those values make if they fill every column.
+fn insert_statement<E>(values: Vec<(E::Column, Value)>, build_model: bool) -> (InsertStatement, Option<E::Model>)
+where
+    E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>,
+{
+    let mut model = build_model.then(E::ActiveModel::default);
+    let (mut columns, mut row) = (Vec::with_capacity(values.len()), Vec::with_capacity(values.len()));
+    for (col, value) in values {
+        if let Some(m) = &mut model
+            && m.try_set(col, value.clone()).is_err()
+        {
+            model = None;
+        }
+        columns.push(col);
+        row.push(Expr::val(value));
+    }
+    let stmt = Query::insert().into_table(E::default()).columns(columns).values_panic(row).to_owned();
+    (stmt, model.and_then(|m| m.try_into_model().ok()))
 }
 
 impl<T: Schema> SeaOrmAdapter<T> {
@@ -139,23 +154,31 @@ impl<T: Schema> SeaOrmAdapter<T> {
         self.backend != DbBackend::MySql
     }
 
-    /// Inserts one row and returns it as stored: `RETURNING` where the backend has it, else a read by `key` (which
-    /// gets the new auto-increment id, if any).
-    async fn insert_row<E: EntityTrait>(
+    /// Inserts one row and returns it as stored. With `RETURNING`, one statement. On MySQL, the row is built from
+    /// the written values when they fill every column; otherwise (an auto-increment id, database defaults) it is
+    /// read back by `key`, given the new auto-increment id.
+    async fn insert_row<E>(
         &self,
         record: Record,
-        mut stmt: InsertStatement,
+        values: Vec<(E::Column, Value)>,
         key: impl FnOnce(u64) -> Select<E>,
-    ) -> Result<E::Model> {
-        let written = if self.has_returning() {
+    ) -> Result<E::Model>
+    where
+        E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>,
+    {
+        let (mut stmt, written) = insert_statement::<E>(values, !self.has_returning());
+        let stored = if self.has_returning() {
             let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
             row.map(|row| E::Model::from_query_result(&row, "")).transpose()?
         } else {
             let done = self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
-            key(done.last_insert_id()).one(&self.db).await?
+            match written {
+                Some(model) => Some(model),
+                None => key(done.last_insert_id()).one(&self.db).await?,
+            }
         };
-        // Only a concurrent delete between the MySQL insert and its read gets here.
-        written.ok_or(Error::NotFound(record))
+        // Only a concurrent delete between a MySQL insert and its read gets here.
+        stored.ok_or(Error::NotFound(record))
     }
 
     /// Updates at most one row and returns it as stored, `None` if no row matched.
@@ -245,7 +268,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         }
         values.extend(<U<T>>::new_extra_values(user.extra, self.backend));
         let created = self
-            .insert_row(Record::User, insert::<U<T>>(values), |last_insert_id| {
+            .insert_row(Record::User, values, |last_insert_id| {
                 let key = match id {
                     Some((_, value)) => value,
                     None => Value::from(last_insert_id),
@@ -309,7 +332,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let key = account_key::<A<T>>(&account.provider, &account.provider_account_id);
-        let stmt = insert::<A<T>>(vec![
+        let values = vec![
             (<A<T>>::USER_ID, user_id),
             (<A<T>>::TYPE, account.r#type.as_str().into()),
             (<A<T>>::PROVIDER, account.provider.into()),
@@ -321,8 +344,8 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<A<T>>::SCOPE, account.scope.into()),
             (<A<T>>::ID_TOKEN, account.id_token.into()),
             (<A<T>>::SESSION_STATE, account.session_state.into()),
-        ]);
-        let created = self.insert_row(Record::Account, stmt, |_| <A<T>>::find().filter(key)).await?;
+        ];
+        let created = self.insert_row(Record::Account, values, |_| <A<T>>::find().filter(key)).await?;
         <A<T>>::to_account(&created)
     }
 
@@ -340,12 +363,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let key = <S<T>>::SESSION_TOKEN.eq(session.session_token.as_str());
-        let stmt = insert::<S<T>>(vec![
+        let values = vec![
             (<S<T>>::SESSION_TOKEN, session.session_token.into()),
             (<S<T>>::USER_ID, user_id),
             (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))),
-        ]);
-        let created = self.insert_row(Record::Session, stmt, |_| <S<T>>::find().filter(key)).await?;
+        ];
+        let created = self.insert_row(Record::Session, values, |_| <S<T>>::find().filter(key)).await?;
         <S<T>>::to_session(&created)
     }
 
@@ -391,12 +414,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
         type V<T> = VToken<T>;
         let key = vt_key::<V<T>>(&token.identifier, &token.token);
-        let stmt = insert::<V<T>>(vec![
+        let values = vec![
             (<V<T>>::IDENTIFIER, token.identifier.into()),
             (<V<T>>::TOKEN, token.token.into()),
             (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))),
-        ]);
-        let created = self.insert_row(Record::VerificationToken, stmt, |_| <V<T>>::find().filter(key)).await?;
+        ];
+        let created = self.insert_row(Record::VerificationToken, values, |_| <V<T>>::find().filter(key)).await?;
         <V<T>>::to_verification_token(&created)
     }
 
@@ -426,7 +449,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let key = <Au<T>>::CREDENTIAL_ID.eq(authenticator.credential_id.as_str());
-        let stmt = insert::<Au<T>>(vec![
+        let values = vec![
             (<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.into()),
             (<Au<T>>::USER_ID, user_id),
             (<Au<T>>::PROVIDER_ACCOUNT_ID, authenticator.provider_account_id.into()),
@@ -435,8 +458,8 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<Au<T>>::CREDENTIAL_DEVICE_TYPE, authenticator.credential_device_type.into()),
             (<Au<T>>::CREDENTIAL_BACKED_UP, authenticator.credential_backed_up.into()),
             (<Au<T>>::TRANSPORTS, authenticator.transports.into()),
-        ]);
-        let created = self.insert_row(Record::Authenticator, stmt, |_| <Au<T>>::find().filter(key)).await?;
+        ];
+        let created = self.insert_row(Record::Authenticator, values, |_| <Au<T>>::find().filter(key)).await?;
         <Au<T>>::to_authenticator(&created)
     }
 

@@ -4,6 +4,7 @@
 //! the current directory (created if missing).
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use migration::Migrator;
@@ -33,7 +34,10 @@ async fn main() -> ExitCode {
     let url = cli.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
     eprintln!("Using database {}", without_password(&url));
 
-    let db = match authjs_sea_orm::connect(&url).await {
+    // Fail fast on an unreachable server instead of waiting for the pool's default 30 s.
+    let mut options = authjs_sea_orm::connect_options(&url);
+    options.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(5));
+    let db = match sea_orm_migration::sea_orm::Database::connect(options).await {
         Ok(db) => db,
         Err(err) => {
             eprintln!("error: cannot connect to {}: {err}", without_password(&url));

@@ -1,0 +1,224 @@
+//! Drives the real migration runner (`cargo run -p migration -- ...`) in a temporary working directory: the default
+//! SQLite file, `DATABASE_URL` from `.env`, every subcommand, and clean failures (one `error:` line, no panic, no
+//! password) for a bad or unreachable database URL.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+/// The tables the migration creates.
+const AUTH_TABLES: [&str; 5] = ["user", "account", "session", "verificationToken", "authenticator"];
+
+/// The migration, as `status` names it.
+const MIGRATION: &str = "m20261126_000001_create_auth_tables";
+
+/// The runner binary, built by cargo for this test.
+fn runner() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_migration"))
+}
+
+/// A temporary working directory, removed when dropped.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new() -> WorkDir {
+        let dir = std::env::temp_dir().join(format!("authjs-migration-cli-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir(&dir).unwrap();
+        WorkDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The outcome of one run of the runner.
+struct Run {
+    args: Vec<String>,
+    output: Output,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    fn all(&self) -> String {
+        format!("{}{}", self.stdout(), self.stderr())
+    }
+
+    #[track_caller]
+    fn assert_success(&self) -> &Run {
+        assert!(
+            self.output.status.success(),
+            "migration {:?} exited with {}\n--- stdout\n{}--- stderr\n{}",
+            self.args,
+            self.output.status,
+            self.stdout(),
+            self.stderr()
+        );
+        assert_no_panic(self);
+        self
+    }
+}
+
+#[track_caller]
+fn assert_no_panic(run: &Run) {
+    let all = run.all();
+    assert!(!all.contains("panicked"), "migration {:?} panicked:\n{all}", run.args);
+    assert!(!all.contains("stack backtrace"), "migration {:?} printed a backtrace:\n{all}", run.args);
+}
+
+/// Runs the runner in `dir` with `args`, without `DATABASE_URL` in its environment and with backtraces on (so that a
+/// panic would show).
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_command(Command::new(runner()).env_remove("DATABASE_URL"), dir, args)
+}
+
+/// [`run`] with `DATABASE_URL` set to `url` in the environment.
+fn run_with_url(dir: &Path, url: &str, args: &[&str]) -> Run {
+    run_command(Command::new(runner()).env("DATABASE_URL", url), dir, args)
+}
+
+fn run_command(command: &mut Command, dir: &Path, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let output =
+        command.args(args).current_dir(dir).env("RUST_BACKTRACE", "1").output().expect("start the migration runner");
+    Run { args: args.iter().map(|s| (*s).to_owned()).collect(), output, elapsed: start.elapsed() }
+}
+
+/// The tables of the SQLite file at `path`, read with sea-orm.
+async fn sqlite_tables(path: &Path) -> BTreeSet<String> {
+    assert!(path.is_file(), "{} does not exist", path.display());
+    let db = authjs_sea_orm::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        ))
+        .await
+        .unwrap();
+    let tables = rows.iter().map(|r| r.try_get::<String>("", "name").unwrap()).collect();
+    db.close().await.unwrap();
+    tables
+}
+
+#[track_caller]
+fn assert_has_auth_tables(tables: &BTreeSet<String>) {
+    for table in AUTH_TABLES {
+        assert!(tables.contains(table), "table {table} missing: {tables:?}");
+    }
+}
+
+#[track_caller]
+fn assert_no_auth_tables(tables: &BTreeSet<String>) {
+    for table in AUTH_TABLES {
+        assert!(!tables.contains(table), "table {table} still there: {tables:?}");
+    }
+}
+
+/// Without `DATABASE_URL`, every subcommand works on `./auth.db`.
+#[tokio::test]
+async fn default_sqlite_file_and_every_subcommand() {
+    let dir = WorkDir::new();
+    let db_file = dir.path().join("auth.db");
+    assert!(!dir.path().join(".env").exists());
+
+    let up = run(dir.path(), &["up"]);
+    up.assert_success();
+    assert!(up.all().contains("auth.db"), "up does not say which database it used:\n{}", up.all());
+    assert!(up.all().contains(MIGRATION), "up does not name the migration it applied:\n{}", up.all());
+    assert_has_auth_tables(&sqlite_tables(&db_file).await);
+
+    let status = run(dir.path(), &["status"]);
+    status.assert_success();
+    assert!(
+        status.all().lines().any(|l| l.contains(MIGRATION) && l.contains("Applied")),
+        "status does not list {MIGRATION} as applied:\n{}",
+        status.all()
+    );
+
+    let again = run(dir.path(), &["up"]);
+    again.assert_success();
+    assert!(again.all().contains("No pending migrations"), "second up is not a no-op:\n{}", again.all());
+    assert_has_auth_tables(&sqlite_tables(&db_file).await);
+
+    run(dir.path(), &["down"]).assert_success();
+    let tables = sqlite_tables(&db_file).await;
+    assert_no_auth_tables(&tables);
+    let status = run(dir.path(), &["status"]);
+    status.assert_success();
+    assert!(
+        status.all().lines().any(|l| l.contains(MIGRATION) && l.contains("Pending")),
+        "status after down does not list {MIGRATION} as pending:\n{}",
+        status.all()
+    );
+
+    for command in ["fresh", "refresh"] {
+        run(dir.path(), &[command]).assert_success();
+        assert_has_auth_tables(&sqlite_tables(&db_file).await);
+    }
+    run(dir.path(), &["reset"]).assert_success();
+    assert_no_auth_tables(&sqlite_tables(&db_file).await);
+    run(dir.path(), &["fresh"]).assert_success();
+    assert_has_auth_tables(&sqlite_tables(&db_file).await);
+}
+
+/// `DATABASE_URL` is read from a `.env` file in the working directory.
+#[tokio::test]
+async fn database_url_from_dot_env() {
+    let dir = WorkDir::new();
+    std::fs::write(dir.path().join(".env"), "DATABASE_URL=sqlite://from-env.db?mode=rwc\n").unwrap();
+
+    let up = run(dir.path(), &["up"]);
+    up.assert_success();
+    assert!(up.all().contains("from-env.db"), "up does not say it used from-env.db:\n{}", up.all());
+    assert_has_auth_tables(&sqlite_tables(&dir.path().join("from-env.db")).await);
+    assert!(!dir.path().join("auth.db").exists(), "auth.db created although .env names another database");
+}
+
+/// A failure to connect is one `error:` line on stderr and a non-zero exit: no panic, no backtrace, no password.
+#[track_caller]
+fn assert_clean_failure(run: &Run) {
+    assert!(!run.output.status.success(), "migration {:?} succeeded:\n{}", run.args, run.all());
+    assert_no_panic(run);
+    let stderr = run.stderr();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(errors.len(), 1, "expected a single error line on stderr:\n{stderr}");
+    assert!(errors[0].starts_with("error: "), "the error line does not start with `error: `:\n{stderr}");
+    assert!(!run.all().contains("secretpw"), "the password leaked:\n{}", run.all());
+}
+
+#[test]
+fn bad_url_fails_cleanly() {
+    let dir = WorkDir::new();
+    for run in [run_with_url(dir.path(), "nonsense", &["up"]), run(dir.path(), &["--database-url", "nonsense", "up"])] {
+        assert_clean_failure(&run);
+    }
+    assert!(!dir.path().join("auth.db").exists(), "auth.db created although DATABASE_URL is set");
+}
+
+#[test]
+fn unreachable_server_fails_cleanly() {
+    let dir = WorkDir::new();
+    let run = run_with_url(dir.path(), "postgres://u:secretpw@127.0.0.1:1/db", &["status"]);
+    assert_clean_failure(&run);
+    assert!(run.stderr().contains("postgres://u:***@127.0.0.1:1/db"), "the URL is not shown:\n{}", run.stderr());
+    eprintln!("unreachable server: the runner gave up after {:.1} s", run.elapsed.as_secs_f64());
+    assert!(run.elapsed < Duration::from_secs(60), "the runner took {:?} to give up", run.elapsed);
+}

@@ -1,0 +1,369 @@
+//! Conformance harness of `authjs-sea-orm`.
+//!
+//! * [`TestDb`] creates an isolated, freshly migrated database per test on one of the four [`Backend`]s, so tests
+//!   run in parallel, and removes it afterwards.
+//! * [`raw`] reads the tables directly with the entities, bypassing the adapter (the Auth.js suite's `db.user(id)`
+//!   helpers), and converts rows into the adapter's types for field-by-field comparison.
+//! * [`fixtures`] holds the Auth.js suite's fixtures.
+//! * [`StatementCounter`] counts the statements an adapter call runs; [`expected_statements`] is the table of
+//!   expected counts per backend and method.
+//! * [`cases`] holds every case, written once as `async fn case(t: &TestDb)`; `tests/conformance.rs` stamps them
+//!   out per backend.
+//!
+//! Server backends read their URL from `AUTHJS_TEST_POSTGRES_URL` and `AUTHJS_TEST_MYSQL_URL`
+//! (`eval "$(scripts/test-databases.sh)"` prints them). When one is missing the test is skipped, unless `CI=true`,
+//! where a missing database is a failure.
+
+pub mod cases;
+pub mod fixtures;
+pub mod raw;
+pub mod schemas;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use authjs_sea_orm::SeaOrmAdapter;
+use authjs_sea_orm::migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+/// The database backends the suite runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// `sqlite::memory:`: a private in-memory database per test.
+    SqliteMemory,
+    /// A SQLite file under the temporary directory, removed afterwards.
+    SqliteFile,
+    /// A fresh PostgreSQL database on the server of `AUTHJS_TEST_POSTGRES_URL`.
+    Postgres,
+    /// A fresh MariaDB/MySQL database on the server of `AUTHJS_TEST_MYSQL_URL`.
+    MySql,
+}
+
+impl Backend {
+    /// Every backend.
+    pub const ALL: [Backend; 4] = [Backend::SqliteMemory, Backend::SqliteFile, Backend::Postgres, Backend::MySql];
+
+    /// Short name, as used by the test modules.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::SqliteMemory => "sqlite_memory",
+            Backend::SqliteFile => "sqlite_file",
+            Backend::Postgres => "postgres",
+            Backend::MySql => "mysql",
+        }
+    }
+
+    /// The environment variable holding the server URL, for server backends.
+    pub fn env_var(self) -> Option<&'static str> {
+        match self {
+            Backend::SqliteMemory | Backend::SqliteFile => None,
+            Backend::Postgres => Some("AUTHJS_TEST_POSTGRES_URL"),
+            Backend::MySql => Some("AUTHJS_TEST_MYSQL_URL"),
+        }
+    }
+
+    /// Whether the backend is SQLite (memory or file).
+    pub fn is_sqlite(self) -> bool {
+        matches!(self, Backend::SqliteMemory | Backend::SqliteFile)
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A freshly migrated database of its own, and an adapter on it. Dropping it removes the database (best effort).
+pub struct TestDb {
+    /// The backend.
+    pub backend: Backend,
+    /// The connection (as returned by `authjs_sea_orm::connect`), for raw reads.
+    pub db: DatabaseConnection,
+    /// The adapter under test, on [`TestDb::db`].
+    pub adapter: SeaOrmAdapter,
+    // Last, so the connection is dropped before the database is.
+    _cleanup: Cleanup,
+}
+
+impl fmt::Debug for TestDb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestDb").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl TestDb {
+    /// A fresh database on `backend`, migrated with the adapter's `Migrator`.
+    ///
+    /// `None` (after printing `skipped: ...` to stderr) when a server backend's URL variable is unset, so the test
+    /// returns early; with `CI=true` that panics instead.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        let (url, cleanup) = match backend {
+            Backend::SqliteMemory => ("sqlite::memory:".to_owned(), Cleanup::Nothing),
+            Backend::SqliteFile => {
+                let path = std::env::temp_dir().join(format!("authjs-sea-orm-test-{}.db", random_suffix()));
+                (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::File(path))
+            }
+            Backend::Postgres | Backend::MySql => {
+                let var = backend.env_var().expect("server backends have a URL variable");
+                let server_url = match std::env::var(var) {
+                    Ok(url) if !url.is_empty() => url,
+                    _ => {
+                        if std::env::var("CI").is_ok_and(|v| v == "true") {
+                            panic!("{var} is not set, but CI=true: the {backend} database is required in CI");
+                        }
+                        eprintln!("skipped: {var} is not set");
+                        return None;
+                    }
+                };
+                let name = format!("t_{}", random_suffix());
+                let admin = admin_connection(&server_url).await;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {}", quote_ident(backend, &name)))
+                    .await
+                    .unwrap_or_else(|e| panic!("CREATE DATABASE {name} on {backend}: {e}"));
+                let _ = admin.close().await;
+                let url = with_database(&server_url, &name);
+                (url, Cleanup::Server { backend, server_url, name })
+            }
+        };
+        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {backend} ({url}): {e}"));
+        Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
+        let adapter = SeaOrmAdapter::new(db.clone());
+        Some(TestDb { backend, db, adapter, _cleanup: cleanup })
+    }
+
+    /// A second adapter on the same database whose statements are counted by the returned counter.
+    ///
+    /// The connection is a clone of [`TestDb::db`] (same pool) with its own metric callback, installed before the
+    /// adapter is built.
+    pub fn counting_adapter(&self) -> (SeaOrmAdapter, StatementCounter) {
+        let counter = StatementCounter::default();
+        let mut conn = self.db.clone();
+        let log = Arc::clone(&counter.log);
+        conn.set_metric_callback(move |info| {
+            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+            log.push(ExecutedStatement { sql: info.statement.sql.clone(), failed: info.failed });
+        });
+        (SeaOrmAdapter::new(conn), counter)
+    }
+
+    /// Runs `call` with a fresh counting adapter and returns its output and the statements it executed.
+    pub async fn count_statements<T, F, Fut>(&self, call: F) -> (T, Vec<ExecutedStatement>)
+    where
+        F: FnOnce(SeaOrmAdapter) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let (adapter, counter) = self.counting_adapter();
+        let out = call(adapter).await;
+        (out, counter.take())
+    }
+}
+
+/// One statement seen by a [`StatementCounter`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutedStatement {
+    /// The SQL text.
+    pub sql: String,
+    /// Whether the statement returned an error.
+    pub failed: bool,
+}
+
+/// Records the statements run on a connection (see [`TestDb::counting_adapter`]).
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter {
+    log: Arc<Mutex<Vec<ExecutedStatement>>>,
+}
+
+impl StatementCounter {
+    /// The statements recorded since the last `take`, clearing the log.
+    pub fn take(&self) -> Vec<ExecutedStatement> {
+        std::mem::take(&mut *self.log.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The adapter methods, for the statement-count table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Method {
+    CreateUser,
+    GetUser,
+    GetUserByEmail,
+    GetUserByAccount,
+    UpdateUser,
+    DeleteUser,
+    LinkAccount,
+    UnlinkAccount,
+    CreateSession,
+    GetSessionAndUser,
+    UpdateSession,
+    DeleteSession,
+    CreateVerificationToken,
+    UseVerificationToken,
+    GetAccount,
+    GetAuthenticator,
+    CreateAuthenticator,
+    ListAuthenticatorsByUserId,
+    UpdateAuthenticatorCounter,
+    UpdateAccount,
+    ListSessionsByUserId,
+    DeleteSessionsByUserId,
+    DeleteExpiredSessions,
+    DeleteExpiredVerificationTokens,
+}
+
+impl Method {
+    /// Every method of the `Adapter` trait.
+    pub const ALL: [Method; 24] = [
+        Method::CreateUser,
+        Method::GetUser,
+        Method::GetUserByEmail,
+        Method::GetUserByAccount,
+        Method::UpdateUser,
+        Method::DeleteUser,
+        Method::LinkAccount,
+        Method::UnlinkAccount,
+        Method::CreateSession,
+        Method::GetSessionAndUser,
+        Method::UpdateSession,
+        Method::DeleteSession,
+        Method::CreateVerificationToken,
+        Method::UseVerificationToken,
+        Method::GetAccount,
+        Method::GetAuthenticator,
+        Method::CreateAuthenticator,
+        Method::ListAuthenticatorsByUserId,
+        Method::UpdateAuthenticatorCounter,
+        Method::UpdateAccount,
+        Method::ListSessionsByUserId,
+        Method::DeleteSessionsByUserId,
+        Method::DeleteExpiredSessions,
+        Method::DeleteExpiredVerificationTokens,
+    ];
+}
+
+/// How many statements one successful call of `method` runs on `backend` (transaction control not counted).
+///
+/// SQLite and PostgreSQL write with `RETURNING`, so every method is one statement. MySQL/MariaDB has no
+/// `RETURNING`: updates re-read the row (`UPDATE` then `SELECT`), deletes that return the deleted row read it first
+/// (`SELECT ... FOR UPDATE` then `DELETE`, in a transaction). The joins (`get_session_and_user`,
+/// `get_user_by_account`) are one statement everywhere.
+pub fn expected_statements(backend: Backend, method: Method) -> usize {
+    use Method::*;
+    match backend {
+        Backend::SqliteMemory | Backend::SqliteFile | Backend::Postgres => 1,
+        Backend::MySql => match method {
+            UpdateUser | UpdateSession | UpdateAccount | UpdateAuthenticatorCounter => 2,
+            DeleteUser | UnlinkAccount | DeleteSession | UseVerificationToken => 2,
+            CreateUser | LinkAccount | CreateSession | CreateVerificationToken | CreateAuthenticator => 1,
+            GetUser
+            | GetUserByEmail
+            | GetUserByAccount
+            | GetSessionAndUser
+            | GetAccount
+            | GetAuthenticator
+            | ListAuthenticatorsByUserId
+            | ListSessionsByUserId => 1,
+            DeleteSessionsByUserId | DeleteExpiredSessions | DeleteExpiredVerificationTokens => 1,
+        },
+    }
+}
+
+enum Cleanup {
+    Nothing,
+    File(PathBuf),
+    Server { backend: Backend, server_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self {
+            Cleanup::Nothing => {}
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::Server { backend, server_url, name } => {
+                let sql = match backend {
+                    Backend::Postgres => {
+                        format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(*backend, name))
+                    }
+                    _ => format!("DROP DATABASE IF EXISTS {}", quote_ident(*backend, name)),
+                };
+                let server_url = server_url.clone();
+                // Drop cannot await, and may run inside a runtime: drop the database from a thread of its own.
+                let dropped = std::thread::spawn(move || -> Result<(), String> {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?;
+                    runtime.block_on(async {
+                        let admin = Database::connect(admin_options(&server_url)).await.map_err(|e| e.to_string())?;
+                        let result = admin.execute_unprepared(&sql).await.map(|_| ()).map_err(|e| e.to_string());
+                        let _ = admin.close().await;
+                        result
+                    })
+                })
+                .join();
+                if let Ok(Err(e)) = dropped {
+                    eprintln!("warning: could not drop test database {name}: {e}");
+                }
+            }
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn quote_ident(backend: Backend, name: &str) -> String {
+    match backend {
+        Backend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
+}
+
+fn admin_options(server_url: &str) -> ConnectOptions {
+    let mut options = ConnectOptions::new(server_url);
+    options.max_connections(1).min_connections(0).sqlx_logging(false);
+    options
+}
+
+async fn admin_connection(server_url: &str) -> DatabaseConnection {
+    Database::connect(admin_options(server_url))
+        .await
+        .unwrap_or_else(|e| panic!("connect to the test server ({server_url}): {e}"))
+}
+
+/// `server_url` with its database (path) replaced by `database`; the query string is kept.
+pub fn with_database(server_url: &str, database: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (server_url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
+    let mut url = format!("{}/{database}", &base[..path_start]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn with_database_replaces_the_path() {
+        assert_eq!(with_database("postgres://u:p@h:1/authjs", "t_x"), "postgres://u:p@h:1/t_x");
+        assert_eq!(with_database("mysql://u:p@h:1", "t_x"), "mysql://u:p@h:1/t_x");
+        assert_eq!(with_database("postgres://u:p@h/a?sslmode=disable", "t_x"), "postgres://u:p@h/t_x?sslmode=disable");
+    }
+}

@@ -1,0 +1,305 @@
+//! The schemas the conformance suite runs on: the default Auth.js tables and custom tables mapped onto the adapter.
+//!
+//! - [`Default`]: the Auth.js tables of `authjs_sea_orm::entity`.
+//! - [`Prefixed`]: Drizzle's multi-project case, all five tables prefixed with `project1_`.
+//! - [`Plural`]: plural snake_case tables with extra user columns (`role`, `phone`, `created_at`): the tables of
+//!   `examples/custom-tables`.
+//! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
+//! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
+
+use authjs_sea_orm::migration::{CreateAuthTables, MigrationTrait, MigratorTrait};
+use authjs_sea_orm::schema::{Schema, Tables};
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::Backend;
+
+/// A schema under test: its tables, how to create them, and where it can run.
+pub trait TestSchema: Send + Sync + 'static {
+    /// The adapter's schema.
+    type Tables: Schema;
+
+    /// Whether `backend` has what the schema needs.
+    fn supports(backend: Backend) -> bool {
+        let _ = backend;
+        true
+    }
+
+    /// Creates the tables on an empty database.
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateAuthTables::<Self::Tables>::new())]
+    }
+}
+
+/// Runs `S::migrations()` on `db`.
+pub async fn migrate<S: TestSchema>(db: &DatabaseConnection) -> Result<(), DbErr> {
+    struct Migrator<S>(std::marker::PhantomData<S>);
+    #[async_trait::async_trait]
+    impl<S: TestSchema> MigratorTrait for Migrator<S> {
+        fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+            S::migrations()
+        }
+    }
+    Migrator::<S>::up(db, None).await
+}
+
+/// The Auth.js tables.
+pub enum Default {}
+
+impl TestSchema for Default {
+    type Tables = Tables;
+}
+
+/// `examples/custom-tables`: plural snake_case tables with extra user columns, created by the example's migrator.
+pub enum Plural {}
+
+impl TestSchema for Plural {
+    type Tables = example_custom_tables::AppTables;
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        example_custom_tables::migration::Migrator::migrations()
+    }
+}
+
+/// Defines the five Auth.js entities under other table names and user id types, with their mappings.
+macro_rules! auth_entities {
+    (
+        $(#[$meta:meta])* $module:ident, $marker:ident,
+        $(schema_name = $schema:literal,)?
+        tables = [$user:literal, $account:literal, $session:literal, $vtoken:literal, $authenticator:literal],
+        id = $id:ty, id_kind = $kind:expr
+    ) => {
+        $(#[$meta])*
+        pub mod $module {
+            #![allow(missing_docs)]
+
+            /// The schema of this module's entities.
+            pub type Tables = authjs_sea_orm::schema::Tables<
+                user::Entity,
+                account::Entity,
+                session::Entity,
+                verification_token::Entity,
+                authenticator::Entity,
+            >;
+
+            pub mod user {
+                use authjs_sea_orm::entity::Timestamp;
+                use authjs_sea_orm::schema::{IdKind, UserTable};
+                use sea_orm::entity::prelude::*;
+                use sea_orm::{DbBackend, Value};
+
+                #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+                #[sea_orm($(schema_name = $schema,)? table_name = $user)]
+                pub struct Model {
+                    #[sea_orm(primary_key, auto_increment = false)]
+                    pub id: $id,
+                    pub name: Option<String>,
+                    #[sea_orm(unique)]
+                    pub email: Option<String>,
+                    #[sea_orm(column_name = "emailVerified")]
+                    pub email_verified: Option<Timestamp>,
+                    pub image: Option<String>,
+                }
+
+                #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+                pub enum Relation {}
+
+                impl ActiveModelBehavior for ActiveModel {}
+
+                impl UserTable for Entity {
+                    type Extra = ();
+                    type NewExtra = ();
+                    const ID_KIND: IdKind = $kind;
+                    const ID: Column = Column::Id;
+                    const NAME: Option<Column> = Some(Column::Name);
+                    const EMAIL: Column = Column::Email;
+                    const EMAIL_VERIFIED: Option<Column> = Some(Column::EmailVerified);
+                    const IMAGE: Option<Column> = Some(Column::Image);
+
+                    fn extra(_: &Model) {}
+
+                    fn new_extra_values(_: (), _: DbBackend) -> Vec<(Column, Value)> {
+                        Vec::new()
+                    }
+                }
+            }
+
+            pub mod account {
+                use authjs_sea_orm::schema::AccountTable;
+                use sea_orm::entity::prelude::*;
+
+                #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+                #[sea_orm($(schema_name = $schema,)? table_name = $account)]
+                pub struct Model {
+                    #[sea_orm(column_name = "userId")]
+                    pub user_id: $id,
+                    pub r#type: String,
+                    #[sea_orm(primary_key, auto_increment = false)]
+                    pub provider: String,
+                    #[sea_orm(primary_key, auto_increment = false, column_name = "providerAccountId")]
+                    pub provider_account_id: String,
+                    pub refresh_token: Option<String>,
+                    pub access_token: Option<String>,
+                    pub expires_at: Option<i64>,
+                    pub token_type: Option<String>,
+                    pub scope: Option<String>,
+                    pub id_token: Option<String>,
+                    pub session_state: Option<String>,
+                }
+
+                #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+                pub enum Relation {}
+
+                impl ActiveModelBehavior for ActiveModel {}
+
+                impl AccountTable for Entity {
+                    const USER_ID: Column = Column::UserId;
+                    const TYPE: Column = Column::Type;
+                    const PROVIDER: Column = Column::Provider;
+                    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
+                    const REFRESH_TOKEN: Column = Column::RefreshToken;
+                    const ACCESS_TOKEN: Column = Column::AccessToken;
+                    const EXPIRES_AT: Column = Column::ExpiresAt;
+                    const TOKEN_TYPE: Column = Column::TokenType;
+                    const SCOPE: Column = Column::Scope;
+                    const ID_TOKEN: Column = Column::IdToken;
+                    const SESSION_STATE: Column = Column::SessionState;
+                }
+            }
+
+            pub mod session {
+                use authjs_sea_orm::entity::Timestamp;
+                use authjs_sea_orm::schema::SessionTable;
+                use sea_orm::entity::prelude::*;
+
+                #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+                #[sea_orm($(schema_name = $schema,)? table_name = $session)]
+                pub struct Model {
+                    #[sea_orm(primary_key, auto_increment = false, column_name = "sessionToken")]
+                    pub session_token: String,
+                    #[sea_orm(column_name = "userId")]
+                    pub user_id: $id,
+                    pub expires: Timestamp,
+                }
+
+                #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+                pub enum Relation {}
+
+                impl ActiveModelBehavior for ActiveModel {}
+
+                impl SessionTable for Entity {
+                    const SESSION_TOKEN: Column = Column::SessionToken;
+                    const USER_ID: Column = Column::UserId;
+                    const EXPIRES: Column = Column::Expires;
+                }
+            }
+
+            pub mod verification_token {
+                use authjs_sea_orm::entity::Timestamp;
+                use authjs_sea_orm::schema::VerificationTokenTable;
+                use sea_orm::entity::prelude::*;
+
+                #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+                #[sea_orm($(schema_name = $schema,)? table_name = $vtoken)]
+                pub struct Model {
+                    #[sea_orm(primary_key, auto_increment = false)]
+                    pub identifier: String,
+                    #[sea_orm(primary_key, auto_increment = false)]
+                    pub token: String,
+                    pub expires: Timestamp,
+                }
+
+                #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+                pub enum Relation {}
+
+                impl ActiveModelBehavior for ActiveModel {}
+
+                impl VerificationTokenTable for Entity {
+                    const IDENTIFIER: Column = Column::Identifier;
+                    const TOKEN: Column = Column::Token;
+                    const EXPIRES: Column = Column::Expires;
+                }
+            }
+
+            pub mod authenticator {
+                use authjs_sea_orm::schema::AuthenticatorTable;
+                use sea_orm::entity::prelude::*;
+
+                #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+                #[sea_orm($(schema_name = $schema,)? table_name = $authenticator)]
+                pub struct Model {
+                    #[sea_orm(primary_key, auto_increment = false, column_name = "credentialID")]
+                    pub credential_id: String,
+                    #[sea_orm(primary_key, auto_increment = false, column_name = "userId")]
+                    pub user_id: $id,
+                    #[sea_orm(column_name = "providerAccountId")]
+                    pub provider_account_id: String,
+                    #[sea_orm(column_name = "credentialPublicKey")]
+                    pub credential_public_key: String,
+                    pub counter: i64,
+                    #[sea_orm(column_name = "credentialDeviceType")]
+                    pub credential_device_type: String,
+                    #[sea_orm(column_name = "credentialBackedUp")]
+                    pub credential_backed_up: bool,
+                    pub transports: Option<String>,
+                }
+
+                #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+                pub enum Relation {}
+
+                impl ActiveModelBehavior for ActiveModel {}
+
+                impl AuthenticatorTable for Entity {
+                    const CREDENTIAL_ID: Column = Column::CredentialId;
+                    const USER_ID: Column = Column::UserId;
+                    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
+                    const CREDENTIAL_PUBLIC_KEY: Column = Column::CredentialPublicKey;
+                    const COUNTER: Column = Column::Counter;
+                    const CREDENTIAL_DEVICE_TYPE: Column = Column::CredentialDeviceType;
+                    const CREDENTIAL_BACKED_UP: Column = Column::CredentialBackedUp;
+                    const TRANSPORTS: Column = Column::Transports;
+                }
+            }
+        }
+
+        $(#[$meta])*
+        pub enum $marker {}
+    };
+}
+
+auth_entities!(
+    /// Drizzle's multi-project case: every table prefixed with `project1_`.
+    prefixed, Prefixed,
+    tables = ["project1_user", "project1_account", "project1_session", "project1_verificationToken", "project1_authenticator"],
+    id = String, id_kind = authjs_sea_orm::schema::IdKind::Text
+);
+
+impl TestSchema for Prefixed {
+    type Tables = prefixed::Tables;
+}
+
+auth_entities!(
+    /// Native `uuid` user ids, in the PostgreSQL schema `auth`.
+    uuid_ids, UuidIds,
+    schema_name = "auth",
+    tables = ["user", "account", "session", "verificationToken", "authenticator"],
+    id = uuid::Uuid, id_kind = authjs_sea_orm::schema::IdKind::Uuid
+);
+
+impl TestSchema for UuidIds {
+    type Tables = uuid_ids::Tables;
+
+    fn supports(backend: Backend) -> bool {
+        backend == Backend::Postgres
+    }
+}
+
+auth_entities!(
+    /// An auto-increment integer users table (Loco's `users` shape), with integer `user_id` columns.
+    integer_ids, IntegerIds,
+    tables = ["users", "accounts", "sessions", "verification_tokens", "authenticators"],
+    id = i32, id_kind = authjs_sea_orm::schema::IdKind::AutoIncrement
+);
+
+impl TestSchema for IntegerIds {
+    type Tables = integer_ids::Tables;
+}
