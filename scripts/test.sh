@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/test-databases.sh)"
+# nextest does not run doctests: run them first, so the suite's summary closes the output.
+cargo test --doc -p authjs-sea-orm-entity -p authjs-sea-orm
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast "$@"
 else
   cargo test --workspace --no-fail-fast "$@"
 fi
-# nextest does not run doctests.
-cargo test --workspace --doc
