@@ -36,6 +36,8 @@
 #![forbid(unsafe_code)]
 
 mod adapter;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod connect;
 mod convert;
 mod error;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 
-const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 
 fn redact(value: &Option<String>) -> Option<&'static str> {
     value.as_ref().map(|_| REDACTED)

@@ -1,0 +1,516 @@
+//! Axum integration (cargo feature `axum`): session extractors, Auth.js-compatible session cookies, sign-in and
+//! sign-out, magic links and OAuth accounts.
+//!
+//! [`Auth`] bundles an adapter with an [`AuthConfig`]; put it in your router state (or make it reachable with
+//! `FromRef`). Handlers then take [`CurrentSession`] (rejects with 401 when signed out) or [`MaybeSession`]; each
+//! resolves the session cookie with one `get_session_and_user` call and applies Auth.js's session rules: an expired
+//! session is deleted and treated as signed out, and a session is extended to `max_age` at most once per
+//! `update_age`. Add the [`refresh_session_cookie`] middleware so an extended session's cookie is extended too.
+//!
+//! The cookie is Auth.js's (`authjs.session-token`, or `__Secure-authjs.session-token` when secure), holding the
+//! raw session token, so a Rust API beside a Next.js app using Auth.js with database sessions on the same database
+//! accepts its users' cookies.
+//!
+//! ```no_run
+//! use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, refresh_session_cookie};
+//! use authjs_sea_orm::SeaOrmAdapter;
+//! use axum::{Router, routing::get};
+//!
+//! async fn me(CurrentSession { user, .. }: CurrentSession) -> String {
+//!     format!("signed in as {}", user.email.unwrap_or_default())
+//! }
+//!
+//! # async fn run(db: sea_orm::DatabaseConnection) {
+//! let auth = Auth::new(SeaOrmAdapter::new(db), AuthConfig::new("a long random secret"));
+//! let app: Router = Router::new()
+//!     .route("/me", get(me))
+//!     .layer(axum::middleware::from_fn(refresh_session_cookie))
+//!     .with_state(auth);
+//! # }
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ::axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
+use ::axum::http::request::Parts;
+use ::axum::http::{StatusCode, header};
+use ::axum::middleware::Next;
+use ::axum::response::{IntoResponse, Response};
+use async_trait::async_trait;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, Duration, Utc};
+use oauth2::TokenResponse;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    AccountType, Adapter, AdapterAccount, AdapterSession, AdapterUser, Error, NewUser, Result, SessionUpdate,
+    UserUpdate, VerificationToken,
+};
+
+/// The session cookie's name over plain HTTP, as Auth.js names it.
+pub const SESSION_COOKIE: &str = "authjs.session-token";
+/// The session cookie's name over HTTPS, as Auth.js names it.
+pub const SECURE_SESSION_COOKIE: &str = "__Secure-authjs.session-token";
+
+/// Session and magic-link settings, with Auth.js's defaults.
+#[derive(Clone)]
+pub struct AuthConfig {
+    /// Secret mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`, so both sides verify each other's
+    /// links).
+    pub secret: String,
+    /// Whether cookies are `Secure` (HTTPS). Also picks the default cookie name.
+    pub secure: bool,
+    /// Session cookie name; `None` for Auth.js's (`authjs.session-token`, `__Secure-` prefixed when secure).
+    pub cookie_name: Option<String>,
+    /// Session lifetime (`session.maxAge`, 30 days).
+    pub max_age: Duration,
+    /// How often a session is extended (`session.updateAge`, 24 hours).
+    pub update_age: Duration,
+    /// Magic-link lifetime (the e-mail provider's `maxAge`, 24 hours).
+    pub verification_max_age: Duration,
+}
+
+impl AuthConfig {
+    /// Auth.js's defaults with `secret`.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self {
+            secret: secret.into(),
+            secure: false,
+            cookie_name: None,
+            max_age: Duration::days(30),
+            update_age: Duration::hours(24),
+            verification_max_age: Duration::hours(24),
+        }
+    }
+
+    /// The session cookie's name.
+    pub fn cookie_name(&self) -> &str {
+        match (&self.cookie_name, self.secure) {
+            (Some(name), _) => name,
+            (None, true) => SECURE_SESSION_COOKIE,
+            (None, false) => SESSION_COOKIE,
+        }
+    }
+}
+
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("secret", &crate::types::REDACTED)
+            .field("secure", &self.secure)
+            .field("cookie_name", &self.cookie_name())
+            .field("max_age", &self.max_age)
+            .field("update_age", &self.update_age)
+            .field("verification_max_age", &self.verification_max_age)
+            .finish()
+    }
+}
+
+/// The adapter calls the helpers make, with the users table's `NewExtra` erased (sign-ups here pass its default).
+#[async_trait]
+trait Backend<X>: Send + Sync {
+    async fn get_session_and_user(&self, token: &str) -> Result<Option<(AdapterSession, AdapterUser<X>)>>;
+    async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>>;
+    async fn delete_session(&self, token: &str) -> Result<Option<AdapterSession>>;
+    async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession>;
+    async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken>;
+    async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>>;
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<X>>>;
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<X>>;
+    async fn create_user(&self, email: String, email_verified: DateTime<Utc>) -> Result<AdapterUser<X>>;
+}
+
+struct Erased<A, N>(A, PhantomData<fn() -> N>);
+
+#[async_trait]
+impl<A, X, N> Backend<X> for Erased<A, N>
+where
+    A: Adapter<X, N>,
+    X: Send + 'static,
+    N: Default + Send + 'static,
+{
+    async fn get_session_and_user(&self, token: &str) -> Result<Option<(AdapterSession, AdapterUser<X>)>> {
+        self.0.get_session_and_user(token).await
+    }
+    async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
+        self.0.update_session(update).await
+    }
+    async fn delete_session(&self, token: &str) -> Result<Option<AdapterSession>> {
+        self.0.delete_session(token).await
+    }
+    async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession> {
+        self.0.create_session(session).await
+    }
+    async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
+        self.0.create_verification_token(token).await
+    }
+    async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
+        self.0.use_verification_token(identifier, token).await
+    }
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<X>>> {
+        self.0.get_user_by_email(email).await
+    }
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<X>> {
+        self.0.update_user(update).await
+    }
+    async fn create_user(&self, email: String, email_verified: DateTime<Utc>) -> Result<AdapterUser<X>> {
+        let user = NewUser {
+            id: Some(uuid::Uuid::new_v4().to_string()),
+            email: Some(email),
+            email_verified: Some(email_verified),
+            ..NewUser::default()
+        };
+        self.0.create_user(user).await
+    }
+}
+
+/// An adapter and the session settings: the state the extractors and helpers need. Cheap to clone.
+///
+/// `X` is the users table's extra part (`()` on the default tables).
+pub struct Auth<X = ()> {
+    backend: Arc<dyn Backend<X>>,
+    config: Arc<AuthConfig>,
+}
+
+impl<X> Clone for Auth<X> {
+    fn clone(&self) -> Self {
+        Self { backend: Arc::clone(&self.backend), config: Arc::clone(&self.config) }
+    }
+}
+
+impl<X> fmt::Debug for Auth<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// A signed-in request: the session and its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentSession<X = ()> {
+    /// The session (its `expires` already extended if this request extended it).
+    pub session: AdapterSession,
+    /// The session's user.
+    pub user: AdapterUser<X>,
+}
+
+/// The current session if the request is signed in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaybeSession<X = ()>(pub Option<CurrentSession<X>>);
+
+/// How magic-link verification ended (Auth.js's `Verification` error cases apart).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MagicLink<X = ()> {
+    /// The link was valid: the user, created on first sign-in, with `email_verified` set to now.
+    Verified(AdapterUser<X>),
+    /// No such token for this address: never issued, tampered with, or already used.
+    Invalid,
+    /// The token existed but had expired; it has been used up.
+    Expired,
+}
+
+impl<X: Send + 'static> Auth<X> {
+    /// Auth state over `adapter`. Sign-ups made by the helpers pass the default of the users table's `NewExtra`.
+    pub fn new<A, N>(adapter: A, config: AuthConfig) -> Self
+    where
+        A: Adapter<X, N> + 'static,
+        N: Default + Send + 'static,
+    {
+        Self { backend: Arc::new(Erased(adapter, PhantomData)), config: Arc::new(config) }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    /// The session the cookies of `jar` belong to, applying Auth.js's session rules: an expired session is deleted
+    /// and `None`; a session last extended more than `update_age` ago is extended to `now + max_age` (then
+    /// `extended` is `true` and the cookie should be re-sent: see [`Auth::session_cookie`]).
+    pub async fn session(&self, jar: &CookieJar) -> Result<Option<(CurrentSession<X>, bool)>> {
+        let Some(token) = jar.get(self.config.cookie_name()).map(Cookie::value) else {
+            return Ok(None);
+        };
+        let Some((mut session, user)) = self.backend.get_session_and_user(token).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if session.expires < now {
+            self.backend.delete_session(token).await?;
+            return Ok(None);
+        }
+        let extended = session.expires - self.config.max_age + self.config.update_age <= now;
+        if extended {
+            let update = SessionUpdate::expires(token, now + self.config.max_age);
+            match self.backend.update_session(update).await? {
+                Some(updated) => session = updated,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some((CurrentSession { session, user }, extended)))
+    }
+
+    /// The cookie carrying `session`: HttpOnly, SameSite=Lax, path `/`, expiring with the session, Secure when
+    /// configured.
+    pub fn session_cookie(&self, session: &AdapterSession) -> Cookie<'static> {
+        let expires = ::time::OffsetDateTime::from_unix_timestamp(session.expires.timestamp())
+            .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
+        Cookie::build((self.config.cookie_name().to_owned(), session.session_token.clone()))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.config.secure)
+            .expires(expires)
+            .build()
+    }
+
+    /// Signs `user_id` in: ends the session `jar` holds (another user's, say), creates a session of `max_age` with a
+    /// random token and adds its cookie to `jar`.
+    pub async fn sign_in(&self, jar: CookieJar, user_id: &str) -> Result<(CookieJar, AdapterSession)> {
+        if let Some(old) = jar.get(self.config.cookie_name()) {
+            self.backend.delete_session(old.value()).await?;
+        }
+        let session = self
+            .backend
+            .create_session(AdapterSession {
+                session_token: random_token(),
+                user_id: user_id.to_owned(),
+                expires: Utc::now() + self.config.max_age,
+            })
+            .await?;
+        let jar = jar.add(self.session_cookie(&session));
+        Ok((jar, session))
+    }
+
+    /// Signs out: deletes the session of `jar` and removes its cookie. Returns the deleted session, if any.
+    pub async fn sign_out(&self, jar: CookieJar) -> Result<(CookieJar, Option<AdapterSession>)> {
+        let deleted = match jar.get(self.config.cookie_name()) {
+            Some(cookie) => self.backend.delete_session(cookie.value()).await?,
+            None => None,
+        };
+        let jar = jar.remove(Cookie::build(self.config.cookie_name().to_owned()).path("/"));
+        Ok((jar, deleted))
+    }
+
+    /// Starts a magic-link sign-in for `email`, as Auth.js's e-mail provider does: stores
+    /// `sha256_hex(token + secret)` for the normalized address, valid for `verification_max_age`, and returns the
+    /// normalized address and the raw token to put in the link (`?token=...&email=...`).
+    pub async fn create_magic_link(&self, email: &str) -> Result<(String, String)> {
+        let identifier = normalize_email(email)?;
+        let token = random_token();
+        self.backend
+            .create_verification_token(VerificationToken {
+                identifier: identifier.clone(),
+                token: hash_token(&token, &self.config.secret),
+                expires: Utc::now() + self.config.verification_max_age,
+            })
+            .await?;
+        Ok((identifier, token))
+    }
+
+    /// Completes a magic-link sign-in, as Auth.js's callback does: uses up the token (once, even under concurrent
+    /// requests), then marks the existing user's address verified or creates the user. Sign the user in with
+    /// [`Auth::sign_in`] afterwards.
+    pub async fn verify_magic_link(&self, email: &str, token: &str) -> Result<MagicLink<X>> {
+        let Ok(identifier) = normalize_email(email) else {
+            return Ok(MagicLink::Invalid);
+        };
+        let hashed = hash_token(token, &self.config.secret);
+        let Some(used) = self.backend.use_verification_token(&identifier, &hashed).await? else {
+            return Ok(MagicLink::Invalid);
+        };
+        let now = Utc::now();
+        if used.expires < now {
+            return Ok(MagicLink::Expired);
+        }
+        let user = match self.backend.get_user_by_email(&identifier).await? {
+            Some(user) => {
+                let update = UserUpdate { email_verified: Some(Some(now)), ..UserUpdate::new(user.id) };
+                self.backend.update_user(update).await?
+            }
+            None => self.backend.create_user(identifier, now).await?,
+        };
+        Ok(MagicLink::Verified(user))
+    }
+}
+
+/// Normalizes an e-mail address as Auth.js's e-mail provider does: trimmed, lower-cased, and anything after a comma
+/// in the domain dropped. Errors on input without a single `@`.
+pub fn normalize_email(email: &str) -> Result<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email
+        .split_once('@')
+        .filter(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
+        .ok_or_else(|| Error::InvalidInput("not an e-mail address".to_owned()))?;
+    let domain = domain.split(',').next().unwrap_or(domain);
+    Ok(format!("{local}@{domain}"))
+}
+
+/// `sha256_hex(token + secret)`: how Auth.js stores a verification token.
+pub fn hash_token(token: &str, secret: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(token.as_bytes());
+    hasher.update(secret.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// 32 random bytes as 64 hex characters (Auth.js's `randomString(32)`), for session and verification tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS random source failing is not recoverable for an auth server.
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    hex::encode(bytes)
+}
+
+/// An account from an OAuth token response, as Auth.js's default `account()` callback builds it: `expires_at` is now
+/// plus `expires_in` in epoch seconds, `token_type` lower-cased, scopes joined by spaces, and the OpenID Connect
+/// `id_token` when the provider sent one.
+pub fn account_from_token_response<T: TokenResponse>(
+    user_id: impl Into<String>,
+    r#type: AccountType,
+    provider: impl Into<String>,
+    provider_account_id: impl Into<String>,
+    response: &T,
+    id_token: Option<String>,
+) -> AdapterAccount {
+    let mut account = AdapterAccount::new(user_id, r#type, provider, provider_account_id);
+    account.access_token = Some(response.access_token().secret().clone());
+    account.refresh_token = response.refresh_token().map(|t| t.secret().clone());
+    account.expires_at = response
+        .expires_in()
+        .map(|d| Utc::now().timestamp().saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX)));
+    // Token types are only `Serialize` in oauth2 5; their serialized form is the wire string.
+    account.token_type = match serde_json::to_value(response.token_type()) {
+        Ok(serde_json::Value::String(token_type)) => Some(token_type.to_lowercase()),
+        _ => None,
+    };
+    account.scope = response.scopes().map(|scopes| scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "));
+    account.id_token = id_token;
+    account
+}
+
+/// Where an extractor leaves a cookie for [`refresh_session_cookie`] to send.
+#[derive(Clone, Default)]
+struct CookieSlot(Arc<Mutex<Option<Cookie<'static>>>>);
+
+/// Middleware that sends the cookie of a session the extractors extended during the request (sliding expiry).
+/// Install it with `axum::middleware::from_fn(refresh_session_cookie)`.
+pub async fn refresh_session_cookie(mut request: Request, next: Next) -> Response {
+    let slot = CookieSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    let cookie = slot.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(cookie) = cookie
+        && let Ok(value) = cookie.encoded().to_string().parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Why [`CurrentSession`] rejected a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AuthRejection {
+    /// Not signed in, or the session expired: 401.
+    Unauthorized,
+    /// The session could not be read: 500 (the error is logged, not sent).
+    Internal(Error),
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::Unauthorized => (StatusCode::UNAUTHORIZED, "sign in required").into_response(),
+            AuthRejection::Internal(err) => {
+                tracing::error!(error = %err, "reading the session failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}
+
+async fn resolve<X: Send + 'static>(parts: &mut Parts, auth: &Auth<X>) -> Result<Option<CurrentSession<X>>> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let Some((current, extended)) = auth.session(&jar).await? else {
+        return Ok(None);
+    };
+    if extended && let Some(slot) = parts.extensions.get::<CookieSlot>() {
+        *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(auth.session_cookie(&current.session));
+    }
+    Ok(Some(current))
+}
+
+impl<S, X> FromRequestParts<S> for CurrentSession<X>
+where
+    Auth<X>: FromRef<S>,
+    S: Send + Sync,
+    X: Send + 'static,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match resolve(parts, &Auth::from_ref(state)).await {
+            Ok(Some(current)) => Ok(current),
+            Ok(None) => Err(AuthRejection::Unauthorized),
+            Err(err) => Err(AuthRejection::Internal(err)),
+        }
+    }
+}
+
+impl<S, X> OptionalFromRequestParts<S> for CurrentSession<X>
+where
+    Auth<X>: FromRef<S>,
+    S: Send + Sync,
+    X: Send + 'static,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        resolve(parts, &Auth::from_ref(state)).await.map_err(AuthRejection::Internal)
+    }
+}
+
+impl<S, X> FromRequestParts<S> for MaybeSession<X>
+where
+    Auth<X>: FromRef<S>,
+    S: Send + Sync,
+    X: Send + 'static,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        resolve(parts, &Auth::from_ref(state)).await.map(MaybeSession).map_err(AuthRejection::Internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_emails_as_authjs() {
+        assert_eq!(normalize_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+        assert_eq!(normalize_email("ada@example.com,evil.com").ok().as_deref(), Some("ada@example.com"));
+        assert!(normalize_email("no-at-sign").is_err());
+        assert!(normalize_email("a@b@c").is_err());
+    }
+
+    #[test]
+    fn hashes_tokens_as_authjs() {
+        // sha256("token" + "secret")
+        assert_eq!(hash_token("token", "secret"), hex::encode(Sha256::digest(b"tokensecret")));
+        assert_eq!(random_token().len(), 64);
+        assert_ne!(random_token(), random_token());
+    }
+
+    #[test]
+    fn cookie_names_follow_authjs() {
+        let mut config = AuthConfig::new("s");
+        assert_eq!(config.cookie_name(), "authjs.session-token");
+        config.secure = true;
+        assert_eq!(config.cookie_name(), "__Secure-authjs.session-token");
+        assert!(!format!("{config:?}").contains("\"s\""));
+    }
+}
