@@ -1,5 +1,6 @@
 //! [`SeaOrmAdapter`]: the [`Adapter`] on SeaORM, over any [`Schema`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -11,6 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
+use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
 use crate::error::{Error, Record, Result};
@@ -46,19 +48,28 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 pub struct SeaOrmAdapter<T = Tables> {
     db: DatabaseConnection,
     backend: DbBackend,
+    hash_session_tokens: bool,
     _tables: PhantomData<fn() -> T>,
 }
 
 // Written by hand: a derive would require `T: Clone`/`T: Debug` of the schema marker.
 impl<T> Clone for SeaOrmAdapter<T> {
     fn clone(&self) -> Self {
-        Self { db: self.db.clone(), backend: self.backend, _tables: PhantomData }
+        Self {
+            db: self.db.clone(),
+            backend: self.backend,
+            hash_session_tokens: self.hash_session_tokens,
+            _tables: PhantomData,
+        }
     }
 }
 
 impl<T> fmt::Debug for SeaOrmAdapter<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SeaOrmAdapter").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("SeaOrmAdapter")
+            .field("backend", &self.backend)
+            .field("hash_session_tokens", &self.hash_session_tokens)
+            .finish_non_exhaustive()
     }
 }
 
@@ -73,7 +84,36 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// An adapter on the tables of schema `T`.
     pub fn with_schema(db: DatabaseConnection) -> Self {
         let backend = db.get_database_backend();
-        Self { db, backend, _tables: PhantomData }
+        Self { db, backend, hash_session_tokens: false, _tables: PhantomData }
+    }
+
+    /// Stores the SHA-256 of session tokens (lower-case hex) instead of the tokens themselves, so a leaked database
+    /// or backup holds no usable session. The cookie keeps the raw token; every session method takes and returns
+    /// raw tokens, except [`list_sessions_by_user_id`](Adapter::list_sessions_by_user_id), which returns the stored
+    /// hashes.
+    ///
+    /// Trade-off: a database written this way cannot be shared with an Auth.js app, which stores and looks up raw
+    /// tokens; sessions created before switching this on no longer match.
+    pub fn with_hashed_session_tokens(mut self) -> Self {
+        self.hash_session_tokens = true;
+        self
+    }
+
+    /// The value stored in the session token column for `token`.
+    fn stored_token<'a>(&self, token: &'a str) -> Cow<'a, str> {
+        if self.hash_session_tokens {
+            Cow::Owned(hex::encode(Sha256::digest(token.as_bytes())))
+        } else {
+            Cow::Borrowed(token)
+        }
+    }
+
+    /// `session` as the caller knows it: with the raw `token` it was looked up by.
+    fn with_raw_token(&self, mut session: AdapterSession, token: &str) -> AdapterSession {
+        if self.hash_session_tokens {
+            session.session_token = token.to_owned();
+        }
+        session
     }
 
     /// The underlying connection.
@@ -84,7 +124,12 @@ impl<T: Schema> SeaOrmAdapter<T> {
 
 impl<U, A, S, V, Au> SeaOrmAdapter<Tables<U, A, S, V, Au>> {
     fn swap<T>(self) -> SeaOrmAdapter<T> {
-        SeaOrmAdapter { db: self.db, backend: self.backend, _tables: PhantomData }
+        SeaOrmAdapter {
+            db: self.db,
+            backend: self.backend,
+            hash_session_tokens: self.hash_session_tokens,
+            _tables: PhantomData,
+        }
     }
 
     /// Uses entity `E` as the users table.
@@ -362,14 +407,15 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let Some(user_id) = <User<T>>::id_value(&session.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
-        let key = <S<T>>::SESSION_TOKEN.eq(session.session_token.as_str());
+        let stored = self.stored_token(&session.session_token).into_owned();
+        let key = <S<T>>::SESSION_TOKEN.eq(stored.as_str());
         let values = vec![
-            (<S<T>>::SESSION_TOKEN, session.session_token.into()),
+            (<S<T>>::SESSION_TOKEN, stored.into()),
             (<S<T>>::USER_ID, user_id),
             (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))),
         ];
         let created = self.insert_row(Record::Session, values, |_| <S<T>>::find().filter(key)).await?;
-        <S<T>>::to_session(&created)
+        Ok(self.with_raw_token(<S<T>>::to_session(&created)?, &session.session_token))
     }
 
     async fn get_session_and_user(
@@ -378,20 +424,23 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
         type S<T> = Session<T>;
         let found = <S<T>>::find()
-            .filter(<S<T>>::SESSION_TOKEN.eq(session_token))
+            .filter(<S<T>>::SESSION_TOKEN.eq(self.stored_token(session_token).as_ref()))
             .select_also(<User<T>>::default())
             .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
             .one(&self.db)
             .await?;
         match found {
-            Some((session, Some(user))) => Ok(Some((<S<T>>::to_session(&session)?, <User<T>>::to_user(&user)?))),
+            Some((session, Some(user))) => {
+                let session = self.with_raw_token(<S<T>>::to_session(&session)?, session_token);
+                Ok(Some((session, <User<T>>::to_user(&user)?)))
+            }
             _ => Ok(None),
         }
     }
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
         type S<T> = Session<T>;
-        let key = <S<T>>::SESSION_TOKEN.eq(update.session_token.as_str());
+        let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(&update.session_token).as_ref());
         let mut stmt = Query::update();
         stmt.table(<S<T>>::default()).and_where(key.clone());
         if let Some(user_id) = update.user_id {
@@ -400,15 +449,17 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         }
         set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))));
         let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
-        updated.as_ref().map(<S<T>>::to_session).transpose()
+        let updated = updated.as_ref().map(<S<T>>::to_session).transpose()?;
+        Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
         type S<T> = Session<T>;
-        let key = <S<T>>::SESSION_TOKEN.eq(session_token);
+        let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(session_token).as_ref());
         let stmt = Query::delete().from_table(<S<T>>::default()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
-        deleted.as_ref().map(<S<T>>::to_session).transpose()
+        let deleted = deleted.as_ref().map(<S<T>>::to_session).transpose()?;
+        Ok(deleted.map(|s| self.with_raw_token(s, session_token)))
     }
 
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
