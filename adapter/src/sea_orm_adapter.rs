@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::Timestamp;
 use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
@@ -186,13 +186,20 @@ where
 impl<T: Schema> SeaOrmAdapter<T> {
     /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
     /// and integer milliseconds columns are possible in custom tables), else the Auth.js encoding of the backend.
-    fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Value {
+    fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value> {
         let instant = instant.map(Timestamp::new);
-        match col.def().get_column_type() {
+        // MySQL's DATETIME holds years 1000 to 9999; the driver cannot even encode some dates outside them.
+        if self.backend == DbBackend::MySql
+            && let Some(t) = instant
+            && !(1000..=9999).contains(&t.to_utc().year())
+        {
+            return Err(Error::InvalidInput(format!("{t} is outside the dates MySQL can store (years 1000 to 9999)")));
+        }
+        Ok(match col.def().get_column_type() {
             ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
             ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
             _ => Timestamp::opt_to_value(instant, self.backend),
-        }
+        })
     }
 
     fn has_returning(&self) -> bool {
@@ -309,7 +316,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             }
         }
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
-            values.push((col, self.date(col, user.email_verified)));
+            values.push((col, self.date(col, user.email_verified)?));
         }
         values.extend(<U<T>>::new_extra_values(user.extra, self.backend));
         let created = self
@@ -356,7 +363,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
-            set(&mut stmt, Some(col), update.email_verified.map(|v| self.date(col, v)));
+            set(&mut stmt, Some(col), update.email_verified.map(|v| self.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
         let reread = <U<T>>::find().filter(<U<T>>::ID.eq(id));
@@ -412,7 +419,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let values = vec![
             (<S<T>>::SESSION_TOKEN, stored.into()),
             (<S<T>>::USER_ID, user_id),
-            (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))),
+            (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))?),
         ];
         let created = self.insert_row(Record::Session, values, |_| <S<T>>::find().filter(key)).await?;
         Ok(self.with_raw_token(<S<T>>::to_session(&created)?, &session.session_token))
@@ -447,7 +454,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             let value = <User<T>>::id_value(&user_id).ok_or(Error::NotFound(Record::User))?;
             stmt.value(<S<T>>::USER_ID, value);
         }
-        set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))));
+        set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))).transpose()?);
         let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
         let updated = updated.as_ref().map(<S<T>>::to_session).transpose()?;
         Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
@@ -468,7 +475,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let values = vec![
             (<V<T>>::IDENTIFIER, token.identifier.into()),
             (<V<T>>::TOKEN, token.token.into()),
-            (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))),
+            (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))?),
         ];
         let created = self.insert_row(Record::VerificationToken, values, |_| <V<T>>::find().filter(key)).await?;
         <V<T>>::to_verification_token(&created)
@@ -564,11 +571,11 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         type S<T> = Session<T>;
-        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.date(<S<T>>::EXPIRES, Some(now)))).await
+        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.date(<S<T>>::EXPIRES, Some(now))?)).await
     }
 
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
         type V<T> = VToken<T>;
-        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.date(<V<T>>::EXPIRES, Some(now)))).await
+        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.date(<V<T>>::EXPIRES, Some(now))?)).await
     }
 }
