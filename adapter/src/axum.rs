@@ -289,8 +289,13 @@ impl<X: Send + 'static> Auth<X> {
             Some(cookie) => self.backend.delete_session(cookie.value()).await?,
             None => None,
         };
-        let jar = jar.remove(Cookie::build(self.config.cookie_name().to_owned()).path("/"));
-        Ok((jar, deleted))
+        // Browsers ignore a removal of a `__Secure-` cookie that is not itself `Secure`.
+        let removal = Cookie::build(self.config.cookie_name().to_owned())
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(self.config.secure);
+        Ok((jar.remove(removal), deleted))
     }
 
     /// Starts a magic-link sign-in for `email`, as Auth.js's e-mail provider does: stores
@@ -394,17 +399,24 @@ pub fn account_from_token_response<T: TokenResponse>(
 #[derive(Clone, Default)]
 struct CookieSlot(Arc<Mutex<Option<Cookie<'static>>>>);
 
-/// Middleware that sends the cookie of a session the extractors extended during the request (sliding expiry).
-/// Install it with `axum::middleware::from_fn(refresh_session_cookie)`.
+/// Middleware that sends the cookie of a session the extractors extended during the request (sliding expiry),
+/// unless the handler set that cookie itself (it signed in or out). Install it with
+/// `axum::middleware::from_fn(refresh_session_cookie)`.
 pub async fn refresh_session_cookie(mut request: Request, next: Next) -> Response {
     let slot = CookieSlot::default();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let cookie = slot.0.lock().unwrap_or_else(PoisonError::into_inner).take();
-    if let Some(cookie) = cookie
-        && let Ok(value) = cookie.encoded().to_string().parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
+    if let Some(cookie) = cookie {
+        let prefix = format!("{}=", cookie.name());
+        let handler_set_it = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)));
+        if !handler_set_it && let Ok(value) = cookie.encoded().to_string().parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     response
 }

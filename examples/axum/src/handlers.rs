@@ -1,0 +1,173 @@
+//! Pages, magic-link sign-in and sign-out.
+
+use authjs_sea_orm::Adapter;
+use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, normalize_email};
+use authjs_sea_orm::entity::account;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Form, http::StatusCode};
+use axum_extra::extract::cookie::CookieJar;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use crate::mail::MagicLinkEmail;
+use crate::{AppState, BoxError, csrf, pages};
+
+/// A handler failure: logged, answered with a generic 500 page.
+#[derive(Debug)]
+pub(crate) struct AppError(BoxError);
+
+impl<E: Into<BoxError>> From<E> for AppError {
+    fn from(err: E) -> Self {
+        Self(err.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self.0, "request failed");
+        pages::internal().into_response()
+    }
+}
+
+/// Redirect to the error page for an Auth.js error code.
+pub(crate) fn error_redirect(code: &str) -> Redirect {
+    Redirect::to(&format!(
+        "/auth/error?error={}",
+        url::form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
+    ))
+}
+
+/// `GET /`.
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    MaybeSession(current): MaybeSession,
+    jar: CookieJar,
+) -> (CookieJar, Html<String>) {
+    let (jar, token) = csrf::token(&state, jar);
+    let page = pages::home(&state.config, current.as_ref().map(|c| &c.user), &token);
+    (jar, page)
+}
+
+/// `GET /account`: signed out, redirects to `/`.
+pub(crate) async fn account(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let Some(CurrentSession { session, user }) = current else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    let accounts = account::Entity::find()
+        .filter(account::Column::UserId.eq(user.id.as_str()))
+        .order_by_asc(account::Column::Provider)
+        .order_by_asc(account::Column::ProviderAccountId)
+        .all(state.adapter.connection())
+        .await?;
+    let now = chrono::Utc::now();
+    let sessions = state.adapter.list_sessions_by_user_id(&user.id).await?;
+    let active = sessions.iter().filter(|s| s.expires >= now).count();
+    let (jar, token) = csrf::token(&state, jar);
+    let page = pages::account(&state.config, &user, &accounts, active, session.expires, &token);
+    Ok((jar, page).into_response())
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub(crate) struct EmailForm {
+    email: String,
+}
+
+/// `POST /auth/signin/email`: stores a verification token and sends the link.
+pub(crate) async fn email_sign_in(
+    State(state): State<AppState>,
+    Form(form): Form<EmailForm>,
+) -> Result<Redirect, AppError> {
+    if normalize_email(&form.email).is_err() {
+        return Ok(error_redirect("InvalidEmail"));
+    }
+    let (identifier, token) = state.auth.create_magic_link(&form.email).await?;
+    let mut url = state.config.url("/auth/callback/email");
+    url.query_pairs_mut().append_pair("token", &token).append_pair("email", &identifier);
+    let email = MagicLinkEmail {
+        to: identifier,
+        url: url.to_string(),
+        app_name: state.config.app_name.clone(),
+        host: state.config.base_url.host_str().unwrap_or_default().to_owned(),
+    };
+    if let Err(err) = state.mailer.send_magic_link(&email).await {
+        tracing::error!(error = %err, to = %email.to, "sending the magic link failed");
+        return Ok(error_redirect("EmailSignin"));
+    }
+    Ok(Redirect::to("/auth/verify-request"))
+}
+
+/// `GET /auth/verify-request`.
+pub(crate) async fn verify_request(State(state): State<AppState>) -> Html<String> {
+    pages::verify_request(&state.config)
+}
+
+/// The magic link's query.
+#[derive(Deserialize)]
+pub(crate) struct EmailCallback {
+    token: Option<String>,
+    email: Option<String>,
+}
+
+/// `GET /auth/callback/email`: uses up the token, signs the user in (creating them on first sign-in).
+pub(crate) async fn email_callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<EmailCallback>,
+) -> Result<Response, AppError> {
+    let (Some(token), Some(email)) = (query.token, query.email) else {
+        return Ok(error_redirect("Verification").into_response());
+    };
+    match state.auth.verify_magic_link(&email, &token).await? {
+        MagicLink::Verified(user) => {
+            let (jar, _) = state.auth.sign_in(jar, &user.id).await?;
+            tracing::info!(user = %user.id, "signed in with a magic link");
+            Ok((jar, Redirect::to("/account")).into_response())
+        }
+        MagicLink::Invalid => Ok(error_redirect("Verification").into_response()),
+        MagicLink::Expired => Ok(error_redirect("Expired").into_response()),
+    }
+}
+
+/// `POST /auth/signout`: deletes this session and its cookie.
+pub(crate) async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Result<(CookieJar, Redirect), AppError> {
+    let (jar, _) = state.auth.sign_out(jar).await?;
+    Ok((jar, Redirect::to("/")))
+}
+
+/// `POST /auth/signout-everywhere`: deletes every session of the user (signed out: redirects to `/`).
+pub(crate) async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<(CookieJar, Redirect), AppError> {
+    if let Some((current, _)) = state.auth.session(&jar).await? {
+        let deleted = state.adapter.delete_sessions_by_user_id(&current.user.id).await?;
+        tracing::info!(user = %current.user.id, sessions = deleted, "signed out everywhere");
+    }
+    let (jar, _) = state.auth.sign_out(jar).await?;
+    Ok((jar, Redirect::to("/")))
+}
+
+/// The error page's query.
+#[derive(Deserialize)]
+pub(crate) struct ErrorQuery {
+    error: Option<String>,
+}
+
+/// `GET /auth/error?error=…`.
+pub(crate) async fn error_page(
+    State(state): State<AppState>,
+    Query(query): Query<ErrorQuery>,
+) -> (StatusCode, Html<String>) {
+    pages::error(&state.config, query.error.as_deref().unwrap_or("Default"))
+}
+
+/// 404.
+pub(crate) async fn not_found(State(state): State<AppState>) -> (StatusCode, Html<String>) {
+    pages::not_found(&state.config)
+}

@@ -1,0 +1,138 @@
+//! An Axum app signing users in with [`authjs_sea_orm`]: e-mailed magic links and GitHub (OAuth 2 with PKCE), in
+//! database sessions whose cookies are Auth.js's, so a Next.js app using Auth.js on the same database shares them.
+//!
+//! [`app`] builds the router from a [`Config`], a [`SeaOrmAdapter`] and a [`Mailer`]; `src/main.rs` reads the
+//! configuration from the environment and serves it, the end-to-end tests start it in-process.
+//!
+//! Routes:
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /` | home: sign-in form, "Sign in with GitHub" |
+//! | `POST /auth/signin/email` | sends a magic link, then shows "check your e-mail" (`GET /auth/verify-request`) |
+//! | `GET /auth/callback/email?token=…&email=…` | the magic link: signs in, creating the user on first sign-in |
+//! | `POST /auth/signin/github` | starts the GitHub authorization code flow (PKCE, `state`) |
+//! | `GET /auth/callback/github` | GitHub's redirect back: signs in, signs up or links the account |
+//! | `GET /account` | the signed-in user and their linked accounts (signed out: redirect to `/`) |
+//! | `POST /auth/signout`, `POST /auth/signout-everywhere` | ends this session, or all of the user's sessions |
+//! | `GET /auth/error?error=…` | the error page (Auth.js's error codes) |
+//!
+//! Every `POST` needs the CSRF token of the forms (see [`csrf`]): without it the answer is 403.
+
+use std::sync::Arc;
+
+use authjs_sea_orm::SeaOrmAdapter;
+use authjs_sea_orm::axum::{Auth, AuthConfig, refresh_session_cookie};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use url::Url;
+
+pub mod csrf;
+mod github;
+mod handlers;
+pub mod mail;
+mod pages;
+
+pub use github::{GithubConfig, GithubProfile};
+pub use mail::{ConsoleMailer, Mailer, SmtpMailer};
+
+/// A boxed error, for the few fallible set-up steps.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The app's settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the app is reached (`AUTH_URL`), such as `http://127.0.0.1:3000`: magic links and the GitHub callback URL
+    /// (`{base_url}/auth/callback/github`) are built from it. An `https` URL makes every cookie `Secure` (and the
+    /// session cookie `__Secure-authjs.session-token`).
+    pub base_url: Url,
+    /// Session and magic-link settings; `auth.secret` is `AUTH_SECRET`.
+    pub auth: AuthConfig,
+    /// GitHub sign-in, when configured.
+    pub github: Option<GithubConfig>,
+    /// The name shown in pages and e-mails.
+    pub app_name: String,
+}
+
+impl Config {
+    /// Settings for an app reached at `base_url`, with Auth.js's session defaults and no GitHub sign-in.
+    pub fn new(base_url: Url, secret: impl Into<String>) -> Self {
+        let mut auth = AuthConfig::new(secret);
+        auth.secure = base_url.scheme() == "https";
+        Self { base_url, auth, github: None, app_name: "authjs-sea-orm example".to_owned() }
+    }
+
+    /// Settings from the environment: `AUTH_URL` (default `http://127.0.0.1:{port}`), `AUTH_SECRET` (a random one,
+    /// with a warning, when unset), and GitHub sign-in when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set (see
+    /// [`GithubConfig::from_env`]).
+    pub fn from_env(port: u16) -> Result<Self, BoxError> {
+        let base_url = match env("AUTH_URL") {
+            Some(url) => Url::parse(&url).map_err(|err| format!("AUTH_URL: {err}"))?,
+            None => Url::parse(&format!("http://127.0.0.1:{port}"))?,
+        };
+        let secret = env("AUTH_SECRET").unwrap_or_else(|| {
+            tracing::warn!(
+                "AUTH_SECRET is not set: using a random secret, so links sent before a restart will not work \
+                 (generate one with `openssl rand -hex 32`)"
+            );
+            authjs_sea_orm::axum::random_token()
+        });
+        let mut config = Self::new(base_url, secret);
+        config.github = GithubConfig::from_env()?;
+        Ok(config)
+    }
+
+    /// An absolute URL of this app: `path` (starting with `/`) on [`Config::base_url`].
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base_url.clone();
+        url.set_path(path);
+        url.set_query(None);
+        url.set_fragment(None);
+        url
+    }
+}
+
+/// A non-empty environment variable.
+pub(crate) fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// What the handlers share.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) auth: Auth,
+    pub(crate) adapter: SeaOrmAdapter,
+    pub(crate) config: Arc<Config>,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) github: Option<Arc<github::Github>>,
+}
+
+impl FromRef<AppState> for Auth {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// The app: pages, sign-in and sign-out routes, with CSRF protection on every `POST` and sliding session expiry
+/// (an extended session's cookie is re-sent by [`refresh_session_cookie`]).
+pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> Router {
+    let auth = Auth::new(adapter.clone(), config.auth.clone());
+    let github = config.github.as_ref().map(|gh| Arc::new(github::Github::new(gh, &config)));
+    let state = AppState { auth, adapter, config: Arc::new(config), mailer, github };
+    Router::new()
+        .route("/", get(handlers::home))
+        .route("/account", get(handlers::account))
+        .route("/auth/signin/email", post(handlers::email_sign_in))
+        .route("/auth/verify-request", get(handlers::verify_request))
+        .route("/auth/callback/email", get(handlers::email_callback))
+        .route("/auth/signin/github", post(github::sign_in))
+        .route("/auth/callback/github", get(github::callback))
+        .route("/auth/signout", post(handlers::sign_out))
+        .route("/auth/signout-everywhere", post(handlers::sign_out_everywhere))
+        .route("/auth/error", get(handlers::error_page))
+        .fallback(handlers::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn(refresh_session_cookie))
+        .with_state(state)
+}

@@ -1,0 +1,834 @@
+//! End-to-end tests: the real app served on a random 127.0.0.1 port over a temporary SQLite file, driven over HTTP
+//! by `reqwest` clients with cookie stores (redirects followed by hand, so each hop can be inspected), and a fake
+//! GitHub (authorize, token endpoint checking PKCE, `/user`) served the same way.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use authjs_sea_orm::axum::hash_token;
+use authjs_sea_orm::entity::user;
+use authjs_sea_orm::migration::{Migrator, MigratorTrait};
+use authjs_sea_orm::{AccountType, Adapter, AdapterSession, NewUser, SeaOrmAdapter, VerificationToken};
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use example_axum::mail::{MagicLinkEmail, Mailer};
+use example_axum::{BoxError, Config, GithubConfig};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+const SECRET: &str = "test-secret-0123456789";
+const SESSION_COOKIE: &str = "authjs.session-token";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A mailer recording the links instead of sending them.
+#[derive(Default)]
+struct RecordingMailer {
+    sent: Mutex<Vec<MagicLinkEmail>>,
+}
+
+impl RecordingMailer {
+    fn count(&self) -> usize {
+        self.sent.lock().unwrap().len()
+    }
+
+    fn last_link_to(&self, to: &str) -> String {
+        let sent = self.sent.lock().unwrap();
+        sent.iter().rev().find(|m| m.to == to).map(|m| m.url.clone()).unwrap_or_else(|| panic!("no link sent to {to}"))
+    }
+}
+
+#[async_trait]
+impl Mailer for RecordingMailer {
+    async fn send_magic_link(&self, email: &MagicLinkEmail) -> Result<(), BoxError> {
+        self.sent.lock().unwrap().push(email.clone());
+        Ok(())
+    }
+}
+
+/// The app, served in-process.
+struct TestApp {
+    base: Url,
+    adapter: SeaOrmAdapter,
+    mailer: Arc<RecordingMailer>,
+    db_path: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.db_path.display()));
+        }
+    }
+}
+
+async fn start_app(github: Option<GithubConfig>) -> TestApp {
+    start_app_with(|config| config.github = github).await
+}
+
+async fn start_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let db_path = std::env::temp_dir().join(format!("example-axum-{}.db", uuid::Uuid::new_v4().simple()));
+    let db = authjs_sea_orm::connect(&format!("sqlite://{}?mode=rwc", db_path.display())).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let adapter = SeaOrmAdapter::new(db);
+    let mailer = Arc::new(RecordingMailer::default());
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+    let mut config = Config::new(base.clone(), SECRET);
+    tweak(&mut config);
+    let app = example_axum::app(config, adapter.clone(), mailer.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp { base, adapter, mailer, db_path }
+}
+
+impl TestApp {
+    fn browser(&self) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser { client, jar, base: self.base.clone() }
+    }
+
+    /// A request carrying only `Cookie: authjs.session-token=<token>` (no cookie store).
+    async fn get_with_session(&self, path: &str, token: &str) -> reqwest::Response {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        client
+            .get(self.base.join(path).unwrap())
+            .header(COOKIE, format!("{SESSION_COOKIE}={token}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `browser` in through the e-mail form and the magic link; returns the session token.
+    async fn sign_in_with_email(&self, browser: &Browser, email: &str) -> String {
+        let csrf = browser.csrf_token().await;
+        let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", email)]).await;
+        assert_eq!(location(&response), "/auth/verify-request");
+        let link = self.mailer.last_link_to(&email.trim().to_lowercase());
+        let response = browser.get(&link).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), "/account");
+        browser.session_token().expect("signed in")
+    }
+
+    async fn user_count(&self) -> u64 {
+        user::Entity::find().count(self.adapter.connection()).await.unwrap()
+    }
+}
+
+/// A browser: a cookie store, redirects followed by hand.
+struct Browser {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    base: Url,
+}
+
+impl Browser {
+    fn url(&self, path_or_url: &str) -> Url {
+        self.base.join(path_or_url).unwrap()
+    }
+
+    async fn get(&self, path_or_url: &str) -> reqwest::Response {
+        self.client.get(self.url(path_or_url)).send().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+
+    /// Follows redirects (across hosts) with GET, up to 10 hops.
+    async fn follow(&self, mut response: reqwest::Response) -> reqwest::Response {
+        for _ in 0..10 {
+            if !response.status().is_redirection() {
+                return response;
+            }
+            let next = response.url().join(&location(&response)).unwrap();
+            response = self.client.get(next).send().await.unwrap();
+        }
+        panic!("too many redirects");
+    }
+
+    /// The CSRF token of the home page's forms.
+    async fn csrf_token(&self) -> String {
+        let html = self.get("/").await.text().await.unwrap();
+        hidden_field(&html, "csrf_token").expect("the page has a CSRF field")
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.base)?;
+        header.to_str().unwrap().split("; ").find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    fn session_token(&self) -> Option<String> {
+        self.cookie(SESSION_COOKIE)
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
+fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_owned())
+}
+
+fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A fake GitHub
+// ---------------------------------------------------------------------------------------------------------------
+
+const GITHUB_CLIENT_ID: &str = "test-client-id";
+const GITHUB_CLIENT_SECRET: &str = "test-client-secret";
+
+struct PendingCode {
+    challenge: String,
+    redirect_uri: String,
+    user: Value,
+}
+
+#[derive(Default)]
+struct FakeState {
+    /// The GitHub user the next authorization signs in as.
+    user: Value,
+    codes: HashMap<String, PendingCode>,
+    tokens: HashMap<String, Value>,
+    pkce_failures: usize,
+}
+
+/// GitHub's OAuth endpoints and `/user`, on 127.0.0.1. `set_user` picks who the next sign-in is.
+#[derive(Clone, Default)]
+struct FakeGithub {
+    state: Arc<Mutex<FakeState>>,
+    base: Option<Url>,
+}
+
+impl FakeGithub {
+    async fn start() -> Self {
+        let mut fake = FakeGithub::default();
+        let router = axum::Router::new()
+            .route("/login/oauth/authorize", get(fake_authorize))
+            .route("/login/oauth/access_token", post(fake_token))
+            .route("/api/user", get(fake_user))
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        fake.base = Some(Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        fake
+    }
+
+    fn config(&self) -> GithubConfig {
+        let base = self.base.as_ref().unwrap();
+        let mut config = GithubConfig::new(GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET);
+        config.authorize_url = base.join("/login/oauth/authorize").unwrap();
+        config.token_url = base.join("/login/oauth/access_token").unwrap();
+        config.api_url = base.join("/api").unwrap();
+        config
+    }
+
+    fn set_user(&self, id: u64, login: &str, name: Option<&str>, email: Option<&str>) {
+        self.state.lock().unwrap().user = json!({
+            "id": id,
+            "login": login,
+            "name": name,
+            "email": email,
+            "avatar_url": format!("https://avatars.example.com/u/{id}"),
+            "type": "User",
+        });
+    }
+
+    fn pkce_failures(&self) -> usize {
+        self.state.lock().unwrap().pkce_failures
+    }
+}
+
+async fn fake_authorize(State(fake): State<FakeGithub>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let param = |k: &str| q.get(k).cloned().unwrap_or_default();
+    if param("client_id") != GITHUB_CLIENT_ID
+        || param("response_type") != "code"
+        || param("code_challenge_method") != "S256"
+        || param("code_challenge").is_empty()
+        || param("state").is_empty()
+    {
+        return (StatusCode::BAD_REQUEST, "bad authorization request").into_response();
+    }
+    let code = uuid::Uuid::new_v4().simple().to_string();
+    let redirect_uri = param("redirect_uri");
+    {
+        let mut state = fake.state.lock().unwrap();
+        let user = state.user.clone();
+        let pending = PendingCode { challenge: param("code_challenge"), redirect_uri: redirect_uri.clone(), user };
+        state.codes.insert(code.clone(), pending);
+    }
+    let mut target = Url::parse(&redirect_uri).unwrap();
+    target.query_pairs_mut().append_pair("code", &code).append_pair("state", &param("state"));
+    Redirect::to(target.as_str()).into_response()
+}
+
+async fn fake_token(State(fake): State<FakeGithub>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let param = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let invalid = |error: &str| (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response();
+    if param("client_id") != GITHUB_CLIENT_ID || param("client_secret") != GITHUB_CLIENT_SECRET {
+        return invalid("invalid_client");
+    }
+    let mut state = fake.state.lock().unwrap();
+    let Some(pending) = state.codes.remove(&param("code")) else {
+        return invalid("invalid_grant");
+    };
+    if param("grant_type") != "authorization_code" || param("redirect_uri") != pending.redirect_uri {
+        return invalid("invalid_grant");
+    }
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(param("code_verifier")));
+    if challenge != pending.challenge {
+        state.pkce_failures += 1;
+        return invalid("invalid_grant");
+    }
+    let token = format!("gho_{}", uuid::Uuid::new_v4().simple());
+    state.tokens.insert(token.clone(), pending.user);
+    Json(json!({ "access_token": token, "token_type": "bearer", "scope": "read:user,user:email" })).into_response()
+}
+
+async fn fake_user(State(fake): State<FakeGithub>, headers: HeaderMap) -> Response {
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let user = token.and_then(|t| fake.state.lock().unwrap().tokens.get(t).cloned());
+    match user {
+        Some(user) => Json(user).into_response(),
+        None => (StatusCode::UNAUTHORIZED, Json(json!({ "message": "Bad credentials" }))).into_response(),
+    }
+}
+
+/// Runs the GitHub flow from the "Sign in with GitHub" button to the app's final redirect (not followed).
+async fn github_flow(browser: &Browser) -> reqwest::Response {
+    let csrf = browser.csrf_token().await;
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    let authorize = Url::parse(&location(&start)).unwrap();
+    assert_eq!(authorize.path(), "/login/oauth/authorize");
+    let to_callback = browser.get(authorize.as_str()).await;
+    assert!(to_callback.status().is_redirection(), "fake GitHub refused: {}", to_callback.status());
+    let callback = Url::parse(&location(&to_callback)).unwrap();
+    assert_eq!(callback.path(), "/auth/callback/github");
+    browser.get(callback.as_str()).await
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Magic link sign-in, sign-out
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn magic_link_signs_in_and_sign_out_ends_the_session() {
+    let app = start_app(None).await;
+    let browser = app.browser();
+
+    let response = browser.get("/account").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed out: /account redirects");
+    assert_eq!(location(&response), "/");
+
+    let home = browser.get("/").await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.unwrap();
+    assert!(html.contains("action=\"/auth/signin/email\""));
+    assert!(!html.contains("Sign in with GitHub"), "GitHub is not configured");
+    let csrf = hidden_field(&html, "csrf_token").unwrap();
+
+    let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", "  Ada@Example.COM ")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/auth/verify-request");
+    let page = browser.follow(response).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Check your e-mail"));
+
+    let link = Url::parse(&app.mailer.last_link_to("ada@example.com")).unwrap();
+    assert_eq!(link.origin(), app.base.origin());
+    assert_eq!(link.path(), "/auth/callback/email");
+    assert_eq!(query_param(&link, "email").as_deref(), Some("ada@example.com"));
+    assert_eq!(query_param(&link, "token").map(|t| t.len()), Some(64));
+
+    let response = browser.get(link.as_str()).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/account");
+    let cookie = set_cookies(&response).into_iter().find(|c| c.starts_with(SESSION_COOKIE)).expect("session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+
+    let token = browser.session_token().unwrap();
+    let (session, user) = app.adapter.get_session_and_user(&token).await.unwrap().expect("session stored");
+    assert_eq!(session.user_id, user.id);
+    assert_eq!(user.email.as_deref(), Some("ada@example.com"));
+    assert!(user.email_verified.is_some(), "a magic link verifies the address");
+
+    let account = browser.follow(response).await;
+    assert_eq!(account.status(), StatusCode::OK);
+    let html = account.text().await.unwrap();
+    assert!(html.contains("ada@example.com"));
+    assert!(!html.contains("not verified"));
+    assert!(html.contains("No linked accounts"));
+
+    let csrf = hidden_field(&html, "csrf_token").unwrap();
+    let response = browser.post("/auth/signout", &[("csrf_token", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    assert_eq!(browser.session_token(), None, "the cookie is removed");
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_none(), "the session row is deleted");
+
+    let response = app.get_with_session("/account", &token).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "the old cookie no longer works");
+    assert_eq!(location(&response), "/");
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session_of_the_user() {
+    let app = start_app(None).await;
+    let (laptop, phone) = (app.browser(), app.browser());
+    let laptop_token = app.sign_in_with_email(&laptop, "bo@example.com").await;
+    let phone_token = app.sign_in_with_email(&phone, "bo@example.com").await;
+    let html = laptop.get("/account").await.text().await.unwrap();
+    assert!(html.contains("2 active session(s)"), "{html}");
+
+    let csrf = hidden_field(&html, "csrf_token").unwrap();
+    let response = laptop.post("/auth/signout-everywhere", &[("csrf_token", &csrf)]).await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(laptop.session_token(), None);
+    assert!(app.adapter.get_session_and_user(&laptop_token).await.unwrap().is_none());
+    assert!(app.adapter.get_session_and_user(&phone_token).await.unwrap().is_none());
+    assert_eq!(location(&phone.get("/account").await), "/", "the other browser is signed out too");
+}
+
+#[tokio::test]
+async fn secure_cookies_are_removed_with_their_secure_attribute() {
+    // As behind an HTTPS proxy: `__Secure-`/`__Host-` cookies, which browsers only accept (and delete) with `Secure`.
+    let app = start_app_with(|config| config.auth.secure = true).await;
+    let token = user_with_session(&app, "sec@example.com", Utc::now() + Duration::days(30)).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    let home = client.get(app.base.clone()).send().await.unwrap();
+    let csrf_cookie = set_cookies(&home).into_iter().find(|c| c.starts_with("__Host-authjs.csrf-token=")).unwrap();
+    assert!(csrf_cookie.contains("; Secure") && csrf_cookie.contains("Path=/"), "{csrf_cookie}");
+
+    let csrf = "0123456789abcdef";
+    let cookies =
+        format!("__Secure-authjs.session-token={token}; __Host-authjs.csrf-token={csrf}|{}", hash_token(csrf, SECRET));
+    let account = client.get(app.base.join("/account").unwrap()).header(COOKIE, &cookies).send().await.unwrap();
+    assert_eq!(account.status(), StatusCode::OK);
+
+    let response = client
+        .post(app.base.join("/auth/signout").unwrap())
+        .header(COOKIE, &cookies)
+        .form(&[("csrf_token", csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let removals: Vec<_> =
+        set_cookies(&response).into_iter().filter(|c| c.starts_with("__Secure-authjs.session-token=")).collect();
+    assert_eq!(removals.len(), 1, "{removals:?}");
+    assert!(removals[0].contains("; Secure") && removals[0].contains("Max-Age=0"), "{}", removals[0]);
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_none());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Reused, tampered and expired links
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn reused_tampered_and_expired_links_are_rejected() {
+    let app = start_app(None).await;
+    let browser = app.browser();
+    let csrf = browser.csrf_token().await;
+    browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", "cy@example.com")]).await;
+    let link = Url::parse(&app.mailer.last_link_to("cy@example.com")).unwrap();
+    let token = query_param(&link, "token").unwrap();
+
+    let expect_error = |response: reqwest::Response, code: &str| {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), format!("/auth/error?error={code}"));
+    };
+
+    // Tampered token: one character changed.
+    let last = if token.ends_with('0') { "1" } else { "0" };
+    let tampered = format!("/auth/callback/email?token={}{last}&email=cy%40example.com", &token[..token.len() - 1]);
+    expect_error(browser.get(&tampered).await, "Verification");
+    // The right token for another address.
+    let other = format!("/auth/callback/email?token={token}&email=eve%40example.com");
+    expect_error(browser.get(&other).await, "Verification");
+    // Missing parameters.
+    expect_error(browser.get("/auth/callback/email").await, "Verification");
+    assert_eq!(browser.session_token(), None);
+
+    // The real link still works once (the failed attempts did not use it up)...
+    let response = browser.get(link.as_str()).await;
+    assert_eq!(location(&response), "/account");
+    // ...and only once, even for another browser.
+    let other_browser = app.browser();
+    let response = other_browser.get(link.as_str()).await;
+    expect_error(response, "Verification");
+    assert_eq!(other_browser.session_token(), None);
+    let page = other_browser.get("/auth/error?error=Verification").await;
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert!(page.text().await.unwrap().contains("This sign-in link is not valid"));
+
+    // An expired link, stored as Auth.js stores it (hashed with the secret).
+    let raw = authjs_sea_orm::axum::random_token();
+    app.adapter
+        .create_verification_token(VerificationToken {
+            identifier: "cy@example.com".into(),
+            token: hash_token(&raw, SECRET),
+            expires: Utc::now() - Duration::minutes(1),
+        })
+        .await
+        .unwrap();
+    let response = other_browser.get(&format!("/auth/callback/email?token={raw}&email=cy%40example.com")).await;
+    expect_error(response, "Expired");
+    let page = other_browser.get("/auth/error?error=Expired").await;
+    assert!(page.text().await.unwrap().contains("has expired"));
+    assert_eq!(other_browser.session_token(), None);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3 and 4. Session expiry
+// ---------------------------------------------------------------------------------------------------------------
+
+async fn user_with_session(app: &TestApp, email: &str, expires: chrono::DateTime<Utc>) -> String {
+    let user = app.adapter.create_user(NewUser { email: Some(email.into()), ..NewUser::default() }).await.unwrap();
+    let token = authjs_sea_orm::axum::random_token();
+    let session = AdapterSession { session_token: token.clone(), user_id: user.id, expires };
+    app.adapter.create_session(session).await.unwrap();
+    token
+}
+
+#[tokio::test]
+async fn an_expired_session_is_signed_out_and_deleted() {
+    let app = start_app(None).await;
+    let token = user_with_session(&app, "dee@example.com", Utc::now() - Duration::minutes(5)).await;
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_some(), "the adapter returns expired rows");
+
+    let response = app.get_with_session("/account", &token).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_none(), "the expired row is deleted");
+
+    let home = app.get_with_session("/", &token).await.text().await.unwrap();
+    assert!(home.contains("Sign in"), "the home page shows the sign-in form");
+}
+
+#[tokio::test]
+async fn sliding_expiry_extends_the_session_and_resends_the_cookie() {
+    let app = start_app(None).await;
+    // Extended 25 hours ago: more than `update_age` (24 h).
+    let stale = Utc::now() + Duration::days(30) - Duration::hours(25);
+    let token = user_with_session(&app, "eli@example.com", stale).await;
+
+    let response = app.get_with_session("/account", &token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = set_cookies(&response)
+        .into_iter()
+        .find(|c| c.starts_with(&format!("{SESSION_COOKIE}={token}")))
+        .expect("the extended session's cookie is re-sent");
+    assert!(cookie.contains("Expires=") && cookie.contains("HttpOnly"), "{cookie}");
+    let (session, _) = app.adapter.get_session_and_user(&token).await.unwrap().unwrap();
+    assert!(session.expires > Utc::now() + Duration::days(30) - Duration::minutes(1), "extended to now + max_age");
+
+    // Extended an hour ago: left alone, no cookie.
+    let fresh = Utc::now() + Duration::days(30) - Duration::hours(1);
+    let token = user_with_session(&app, "fay@example.com", fresh).await;
+    let before = app.adapter.get_session_and_user(&token).await.unwrap().unwrap().0.expires;
+    let response = app.get_with_session("/account", &token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(set_cookies(&response).iter().all(|c| !c.starts_with(SESSION_COOKIE)));
+    assert_eq!(app.adapter.get_session_and_user(&token).await.unwrap().unwrap().0.expires, before);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. GitHub
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn github_sign_up_then_sign_in_again() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    github.set_user(4242, "octocat", Some("The Octocat"), Some("Octo@Example.COM"));
+
+    let browser = app.browser();
+    assert!(browser.get("/").await.text().await.unwrap().contains("Sign in with GitHub"));
+    let csrf = browser.csrf_token().await;
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    let authorize = Url::parse(&location(&start)).unwrap();
+    assert_eq!(query_param(&authorize, "code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(query_param(&authorize, "client_id").as_deref(), Some(GITHUB_CLIENT_ID));
+    assert_eq!(
+        query_param(&authorize, "redirect_uri").as_deref(),
+        Some(app.base.join("/auth/callback/github").unwrap().as_str())
+    );
+    let state = query_param(&authorize, "state").unwrap();
+    let flow_cookies = set_cookies(&start);
+    let state_cookie = flow_cookies.iter().find(|c| c.starts_with("authjs-axum.state=")).expect("state cookie");
+    assert!(state_cookie.contains(&state) && state_cookie.contains("HttpOnly") && state_cookie.contains("Max-Age="));
+    assert!(flow_cookies.iter().any(|c| c.starts_with("authjs-axum.pkce=") && c.contains("HttpOnly")));
+
+    let response = browser.follow(start).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.url().path(), "/account");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("The Octocat") && html.contains("octo@example.com") && html.contains("not verified"));
+    assert!(html.contains("<td>github</td><td>4242</td>"), "{html}");
+    assert_eq!(browser.cookie("authjs-axum.state"), None, "the flow's cookies are removed");
+    assert_eq!(browser.cookie("authjs-axum.pkce"), None);
+
+    let user = app.adapter.get_user_by_account("github", "4242").await.unwrap().expect("user created");
+    assert_eq!(user.email.as_deref(), Some("octo@example.com"), "lower-cased");
+    assert_eq!(user.email_verified, None);
+    assert_eq!(user.name.as_deref(), Some("The Octocat"));
+    assert_eq!(user.image.as_deref(), Some("https://avatars.example.com/u/4242"));
+    let account = app.adapter.get_account("github", "4242").await.unwrap().unwrap();
+    assert_eq!(account.r#type, AccountType::Oauth);
+    assert_eq!(account.user_id, user.id);
+    assert!(account.access_token.as_deref().is_some_and(|t| t.starts_with("gho_")));
+    assert_eq!(account.token_type.as_deref(), Some("bearer"));
+    assert_eq!(account.scope.as_deref(), Some("read:user,user:email"));
+    let (_, session_user) = app.adapter.get_session_and_user(&browser.session_token().unwrap()).await.unwrap().unwrap();
+    assert_eq!(session_user.id, user.id);
+
+    // The same GitHub account in another browser signs the same user in.
+    let other = app.browser();
+    let response = github_flow(&other).await;
+    assert_eq!(location(&response), "/account");
+    let (_, again) = app.adapter.get_session_and_user(&other.session_token().unwrap()).await.unwrap().unwrap();
+    assert_eq!(again.id, user.id);
+    assert_eq!(app.user_count().await, 1);
+
+    // Signed in as that user already: nothing changes.
+    let response = github_flow(&other).await;
+    assert_eq!(location(&response), "/account");
+    assert_eq!(app.user_count().await, 1);
+
+    // A GitHub user without a public address or display name.
+    github.set_user(5, "quiet", None, None);
+    let third = app.browser();
+    assert_eq!(location(&github_flow(&third).await), "/account");
+    let quiet = app.adapter.get_user_by_account("github", "5").await.unwrap().unwrap();
+    assert_eq!((quiet.name.as_deref(), quiet.email), (Some("quiet"), None));
+}
+
+#[tokio::test]
+async fn github_account_of_another_user_is_not_linked() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    github.set_user(1, "bob", Some("Bob"), Some("bob@example.com"));
+    assert_eq!(location(&github_flow(&app.browser()).await), "/account");
+    let bob = app.adapter.get_user_by_account("github", "1").await.unwrap().unwrap();
+
+    // Alice, signed in with e-mail, comes back from GitHub as Bob's account.
+    let alice = app.browser();
+    let alice_token = app.sign_in_with_email(&alice, "alice@example.com").await;
+    let response = github_flow(&alice).await;
+    assert_eq!(location(&response), "/auth/error?error=OAuthAccountNotLinked");
+    let page = alice.follow(response).await;
+    assert_eq!(page.status(), StatusCode::CONFLICT);
+    assert!(page.text().await.unwrap().contains("OAuthAccountNotLinked"));
+
+    assert_eq!(app.adapter.get_account("github", "1").await.unwrap().unwrap().user_id, bob.id, "still Bob's");
+    assert_eq!(alice.session_token().as_deref(), Some(alice_token.as_str()), "Alice is still signed in as herself");
+    let (_, still_alice) = app.adapter.get_session_and_user(&alice_token).await.unwrap().unwrap();
+    assert_eq!(still_alice.email.as_deref(), Some("alice@example.com"));
+}
+
+#[tokio::test]
+async fn github_address_of_an_existing_user_is_not_linked() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    app.sign_in_with_email(&app.browser(), "ada@example.com").await;
+    let users = app.user_count().await;
+
+    github.set_user(77, "ada-gh", Some("Ada"), Some("ADA@example.com"));
+    let browser = app.browser();
+    let response = github_flow(&browser).await;
+    assert_eq!(location(&response), "/auth/error?error=OAuthAccountNotLinked");
+    assert_eq!(browser.session_token(), None, "not signed in");
+    assert!(app.adapter.get_account("github", "77").await.unwrap().is_none(), "no dangerous e-mail linking");
+    assert_eq!(app.user_count().await, users, "no user created");
+}
+
+#[tokio::test]
+async fn linking_github_while_signed_in_links_to_that_user() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    let browser = app.browser();
+    let token = app.sign_in_with_email(&browser, "lin@example.com").await;
+    let (_, lin) = app.adapter.get_session_and_user(&token).await.unwrap().unwrap();
+
+    let html = browser.get("/account").await.text().await.unwrap();
+    assert!(html.contains("Link GitHub"));
+    let csrf = hidden_field(&html, "csrf_token").unwrap();
+    github.set_user(99, "lin-gh", Some("Lin"), Some("lin.elsewhere@example.com"));
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    let page = browser.follow(start).await;
+    assert_eq!(page.url().path(), "/account");
+    assert!(page.text().await.unwrap().contains("<td>github</td><td>99</td>"));
+    assert_eq!(app.adapter.get_account("github", "99").await.unwrap().unwrap().user_id, lin.id);
+    assert_eq!(browser.session_token().as_deref(), Some(token.as_str()), "the same session goes on");
+    assert_eq!(app.user_count().await, 1);
+
+    // Later, GitHub alone signs Lin in.
+    let elsewhere = app.browser();
+    assert_eq!(location(&github_flow(&elsewhere).await), "/account");
+    let (_, user) = app.adapter.get_session_and_user(&elsewhere.session_token().unwrap()).await.unwrap().unwrap();
+    assert_eq!(user.id, lin.id);
+}
+
+#[tokio::test]
+async fn github_callback_checks_state_and_pkce() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    github.set_user(7, "mallory", None, Some("m@example.com"));
+    let browser = app.browser();
+
+    // A state that is not the cookie's.
+    let csrf = browser.csrf_token().await;
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    let to_callback = browser.get(&location(&start)).await;
+    let mut callback = Url::parse(&location(&to_callback)).unwrap();
+    let code = query_param(&callback, "code").unwrap();
+    callback.query_pairs_mut().clear().append_pair("code", &code).append_pair("state", "forged");
+    let response = browser.get(callback.as_str()).await;
+    assert_eq!(location(&response), "/auth/error?error=OAuthCallbackError");
+
+    // A callback without the flow's cookies (another browser, or replayed).
+    let response = app.browser().get(&format!("/auth/callback/github?code={code}&state=x")).await;
+    assert_eq!(location(&response), "/auth/error?error=OAuthCallbackError");
+
+    // A wrong PKCE verifier: the token endpoint refuses the code.
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    let to_callback = browser.get(&location(&start)).await;
+    browser
+        .jar
+        .add_cookie_str("authjs-axum.pkce=not-the-verifier-0123456789012345678901234567890123; Path=/", &app.base);
+    let response = browser.get(&location(&to_callback)).await;
+    assert_eq!(location(&response), "/auth/error?error=OAuthCallbackError");
+    assert_eq!(github.pkce_failures(), 1);
+
+    // The user refused on GitHub.
+    let start = browser.post("/auth/signin/github", &[("csrf_token", &csrf)]).await;
+    let state = query_param(&Url::parse(&location(&start)).unwrap(), "state").unwrap();
+    let response = browser.get(&format!("/auth/callback/github?error=access_denied&state={state}")).await;
+    assert_eq!(location(&response), "/auth/error?error=AccessDenied");
+
+    assert_eq!(browser.session_token(), None);
+    assert_eq!(app.user_count().await, 0);
+    assert!(app.adapter.get_account("github", "7").await.unwrap().is_none());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 6. A session written by Auth.js
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_session_written_by_authjs_is_accepted() {
+    let app = start_app(None).await;
+    let db = app.adapter.connection();
+    let user_id = uuid::Uuid::new_v4().to_string();
+    let session_token = uuid::Uuid::new_v4().to_string();
+    let now_ms = Utc::now().timestamp_millis();
+    // As @auth/drizzle-adapter writes them on SQLite: dates as integer epoch milliseconds.
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        r#"INSERT INTO "user" ("id", "name", "email", "emailVerified") VALUES (?, ?, ?, ?)"#,
+        [user_id.clone().into(), "Grace".into(), "grace@example.com".into(), now_ms.into()],
+    ))
+    .await
+    .unwrap();
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        r#"INSERT INTO "session" ("sessionToken", "userId", "expires") VALUES (?, ?, ?)"#,
+        [session_token.clone().into(), user_id.clone().into(), (now_ms + 30 * 24 * 3600 * 1000).into()],
+    ))
+    .await
+    .unwrap();
+
+    let response = app.get_with_session("/account", &session_token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Grace") && html.contains("grace@example.com") && html.contains(&user_id));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 7. CSRF
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn posts_without_a_valid_csrf_token_are_forbidden() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    let browser = app.browser();
+    let email = [("email", "zed@example.com")];
+
+    // No cookie, no field.
+    let response = browser.post("/auth/signin/email", &email).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("CSRF"));
+
+    // The cookie, but no field or a wrong one.
+    let csrf = browser.csrf_token().await;
+    assert!(
+        browser
+            .cookie("authjs.csrf-token")
+            .is_some_and(|c| c.starts_with(&format!("{csrf}%7C")) || c.starts_with(&format!("{csrf}|")))
+    );
+    assert_eq!(browser.post("/auth/signin/email", &email).await.status(), StatusCode::FORBIDDEN);
+    let wrong = [("csrf_token", "0".repeat(64)), ("email", "zed@example.com".into())];
+    assert_eq!(browser.client.post(browser.url("/auth/signin/email")).form(&wrong).send().await.unwrap().status(), 403);
+
+    // Another browser's token: its field does not match this browser's cookie.
+    let attacker = app.browser();
+    let attacker_csrf = attacker.csrf_token().await;
+    let forged = [("csrf_token", attacker_csrf.as_str()), ("email", "zed@example.com")];
+    assert_eq!(browser.post("/auth/signin/email", &forged).await.status(), StatusCode::FORBIDDEN);
+
+    // A cookie the attacker made up (not hashed with the secret), with the matching field.
+    let fresh = app.browser();
+    fresh.jar.add_cookie_str("authjs.csrf-token=abc|def; Path=/", &app.base);
+    let made_up = [("csrf_token", "abc"), ("email", "zed@example.com")];
+    assert_eq!(fresh.post("/auth/signin/email", &made_up).await.status(), StatusCode::FORBIDDEN);
+
+    // Starting GitHub sign-in and signing out need it too.
+    assert_eq!(browser.post("/auth/signin/github", &[]).await.status(), StatusCode::FORBIDDEN);
+    let token = app.sign_in_with_email(&browser, "zed@example.com").await;
+    assert_eq!(app.mailer.count(), 1, "only the valid request sent a link");
+    assert_eq!(browser.post("/auth/signout", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(browser.post("/auth/signout-everywhere", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_some(), "still signed in");
+
+    // The header works for scripts.
+    let csrf = browser.csrf_token().await;
+    let response = browser.client.post(browser.url("/auth/signout")).header("x-csrf-token", csrf).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_none());
+}
