@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/test-databases.sh)"
+# The Auth.js interop tests (tests/tests/interop.rs) run the real @auth/drizzle-adapter from tests/interop.
+if [ ! -d tests/interop/node_modules ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/interop >&2
+fi
 # nextest does not run doctests: run them first, so the suite's summary closes the output.
 cargo test --doc -p authjs-sea-orm-entity -p authjs-sea-orm
 if cargo nextest --version >/dev/null 2>&1; then

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::Timestamp;
-use sea_orm::{EntityName, EntityTrait, Iden, ModelTrait, Value};
+use sea_orm::sea_query::ColumnType;
+use sea_orm::{ColumnTrait, EntityName, EntityTrait, Iden, ModelTrait, Value};
 
 use crate::error::{Error, Result};
 use crate::schema::{AccountTable, AuthenticatorTable, IdKind, SessionTable, UserTable, VerificationTokenTable};
@@ -88,7 +89,15 @@ pub(crate) fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
     match U::ID_KIND {
         IdKind::Text => Some(id.into()),
         IdKind::Uuid => uuid::Uuid::parse_str(id).ok().map(Value::from),
-        IdKind::AutoIncrement => id.parse::<i64>().ok().map(Value::from),
+        // Only the canonical decimal form names a user: "01" and "+1" are not user 1.
+        IdKind::AutoIncrement => {
+            let n = id.parse::<i64>().ok().filter(|n| n.to_string() == id)?;
+            // Bind an `integer` key as one, so a model of the row can be built from the written values.
+            match U::ID.def().get_column_type() {
+                ColumnType::Integer => i32::try_from(n).ok().map(Value::from),
+                _ => Some(Value::from(n)),
+            }
+        }
     }
 }
 

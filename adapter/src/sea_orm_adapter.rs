@@ -9,8 +9,8 @@ use chrono::{DateTime, Datelike, Utc};
 use entity::Timestamp;
 use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait,
+    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -179,7 +179,7 @@ where
         columns.push(col);
         row.push(Expr::val(value));
     }
-    let stmt = Query::insert().into_table(E::default()).columns(columns).values_panic(row).to_owned();
+    let stmt = Query::insert().into_table(E::default().table_ref()).columns(columns).values_panic(row).to_owned();
     (stmt, model.and_then(|m| m.try_into_model().ok()))
 }
 
@@ -268,7 +268,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     }
 
     async fn delete_where<E: EntityTrait>(&self, condition: Expr) -> Result<u64> {
-        let stmt = Query::delete().from_table(E::default()).and_where(condition).to_owned();
+        let stmt = Query::delete().from_table(E::default().table_ref()).and_where(condition).to_owned();
         Ok(self.db.execute(&stmt).await?.rows_affected())
     }
 }
@@ -359,7 +359,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         type U<T> = User<T>;
         let Some(id) = <U<T>>::id_value(&update.id) else { return Err(Error::NotFound(Record::User)) };
         let mut stmt = Query::update();
-        stmt.table(<U<T>>::default()).and_where(<U<T>>::ID.eq(id.clone()));
+        stmt.table(<U<T>>::default().table_ref()).and_where(<U<T>>::ID.eq(id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
@@ -373,7 +373,10 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
-        let stmt = Query::delete().from_table(<User<T>>::default()).and_where(<User<T>>::ID.eq(id.clone())).to_owned();
+        let stmt = Query::delete()
+            .from_table(<User<T>>::default().table_ref())
+            .and_where(<User<T>>::ID.eq(id.clone()))
+            .to_owned();
         let deleted = self.delete_row(stmt, <User<T>>::find().filter(<User<T>>::ID.eq(id))).await?;
         deleted.as_ref().map(<User<T>>::to_user).transpose()
     }
@@ -404,7 +407,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
         let key = account_key::<A<T>>(provider, provider_account_id);
-        let stmt = Query::delete().from_table(<A<T>>::default()).and_where(key.clone()).to_owned();
+        let stmt = Query::delete().from_table(<A<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <A<T>>::find().filter(key)).await?;
         deleted.as_ref().map(<A<T>>::to_account).transpose()
     }
@@ -449,7 +452,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         type S<T> = Session<T>;
         let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(&update.session_token).as_ref());
         let mut stmt = Query::update();
-        stmt.table(<S<T>>::default()).and_where(key.clone());
+        stmt.table(<S<T>>::default().table_ref()).and_where(key.clone());
         if let Some(user_id) = update.user_id {
             let value = <User<T>>::id_value(&user_id).ok_or(Error::NotFound(Record::User))?;
             stmt.value(<S<T>>::USER_ID, value);
@@ -463,7 +466,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
         type S<T> = Session<T>;
         let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(session_token).as_ref());
-        let stmt = Query::delete().from_table(<S<T>>::default()).and_where(key.clone()).to_owned();
+        let stmt = Query::delete().from_table(<S<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
         let deleted = deleted.as_ref().map(<S<T>>::to_session).transpose()?;
         Ok(deleted.map(|s| self.with_raw_token(s, session_token)))
@@ -484,7 +487,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
         type V<T> = VToken<T>;
         let key = vt_key::<V<T>>(identifier, token);
-        let stmt = Query::delete().from_table(<V<T>>::default()).and_where(key.clone()).to_owned();
+        let stmt = Query::delete().from_table(<V<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let used = self.delete_row(stmt, <V<T>>::find().filter(key)).await?;
         used.as_ref().map(<V<T>>::to_verification_token).transpose()
     }
@@ -532,7 +535,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         type Au<T> = Authn<T>;
         let key = <Au<T>>::CREDENTIAL_ID.eq(credential_id);
         let stmt = Query::update()
-            .table(<Au<T>>::default())
+            .table(<Au<T>>::default().table_ref())
             .value(<Au<T>>::COUNTER, counter)
             .and_where(key.clone())
             .to_owned();
@@ -544,7 +547,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         type A<T> = Account<T>;
         let key = account_key::<A<T>>(&update.provider, &update.provider_account_id);
         let mut stmt = Query::update();
-        stmt.table(<A<T>>::default()).and_where(key.clone());
+        stmt.table(<A<T>>::default().table_ref()).and_where(key.clone());
         set(&mut stmt, Some(<A<T>>::REFRESH_TOKEN), update.refresh_token);
         set(&mut stmt, Some(<A<T>>::ACCESS_TOKEN), update.access_token);
         set(&mut stmt, Some(<A<T>>::EXPIRES_AT), update.expires_at);

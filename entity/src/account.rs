@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::redact_opt;
+use crate::{WideInt, redact_opt};
 
 /// A row of `account`. Primary key `(provider, providerAccountId)`.
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -27,7 +27,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub access_token: Option<String>,
     /// Access token expiry, epoch seconds.
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<WideInt>,
     /// Lower-cased token type, such as `bearer`.
     #[sea_orm(column_type = "Text", nullable)]
     pub token_type: Option<String>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::WideInt;
+
 /// A row of `authenticator`. Primary key `(userId, credentialID)`; `credentialID` is unique on its own.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "authenticator")]
@@ -19,7 +21,7 @@ pub struct Model {
     #[sea_orm(column_name = "credentialPublicKey", column_type = "Text")]
     pub credential_public_key: String,
     /// Signature counter.
-    pub counter: i64,
+    pub counter: WideInt,
     /// `singleDevice` or `multiDevice`.
     #[sea_orm(column_name = "credentialDeviceType", column_type = "Text")]
     pub credential_device_type: String,

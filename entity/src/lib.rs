@@ -11,6 +11,9 @@
 //! `Value` conversion cannot know: build date values with [`Timestamp::to_value`] (or write through the adapter)
 //! when you write these tables yourself.
 //!
+//! # Integers
+//! `expires_at` and `counter` are [`WideInt`]s: 64-bit here, 32-bit in a database created from Drizzle's schema.
+//!
 //! # Secrets
 //! `Debug` of the models that hold secrets ([`session::Model`], [`account::Model`],
 //! [`verification_token::Model`]) redacts them.
@@ -24,8 +27,10 @@ pub mod session;
 pub mod timestamp;
 pub mod user;
 pub mod verification_token;
+pub mod wide_int;
 
 pub use timestamp::Timestamp;
+pub use wide_int::WideInt;
 
 /// What `Debug` prints in place of a secret value.
 pub const REDACTED: &str = "[redacted]";

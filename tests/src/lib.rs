@@ -1,14 +1,15 @@
 //! Conformance harness of `authjs-sea-orm`.
 //!
-//! * [`TestDb`] creates an isolated, freshly migrated database per test on one of the four [`Backend`]s, so tests
-//!   run in parallel, and removes it afterwards.
-//! * [`raw`] reads the tables directly with the entities, bypassing the adapter (the Auth.js suite's `db.user(id)`
-//!   helpers), and converts rows into the adapter's types for field-by-field comparison.
+//! * [`TestDb`] creates an isolated, freshly migrated database per test on one of the four [`Backend`]s with the
+//!   tables of one of the [`schemas`], so tests run in parallel, and removes it afterwards; [`TestDb::empty`] gives
+//!   an empty one (schema tests).
+//! * [`raw`] reads the tables directly with SeaORM and the schema's entities, bypassing the adapter (the Auth.js
+//!   suite's `db.user(id)` helpers); on the default tables also with the default entities, converted field by field.
 //! * [`fixtures`] holds the Auth.js suite's fixtures.
 //! * [`StatementCounter`] counts the statements an adapter call runs; [`expected_statements`] is the table of
 //!   expected counts per backend and method.
-//! * [`cases`] holds every case, written once as `async fn case(t: &TestDb)`; `tests/conformance.rs` stamps them
-//!   out per backend.
+//! * [`cases`] holds every case, written once as `async fn case<S: TestSchema>(t: &TestDb<S>)`;
+//!   `tests/conformance.rs` stamps them out per schema and backend.
 //!
 //! Server backends read their URL from `AUTHJS_TEST_POSTGRES_URL` and `AUTHJS_TEST_MYSQL_URL`
 //! (`eval "$(scripts/test-databases.sh)"` prints them). When one is missing the test is skipped, unless `CI=true`,
@@ -26,6 +27,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use authjs_sea_orm::SeaOrmAdapter;
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+pub use schemas::{SchemaKind, TestSchema};
 
 /// The database backends the suite runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,30 +78,82 @@ impl fmt::Display for Backend {
     }
 }
 
-/// A freshly migrated database of its own, and an adapter on it. Dropping it removes the database (best effort).
-pub struct TestDb {
+/// An empty database of its own (nothing migrated) and a connection to it. Dropping it removes the database (best
+/// effort), after the connection.
+pub struct EmptyDb {
+    /// The backend.
+    pub backend: Backend,
+    /// The database's URL (with credentials, for server backends: do not print it).
+    pub url: String,
+    /// A connection from `authjs_sea_orm::connect`, made the way applications make it.
+    pub db: DatabaseConnection,
+    // Last, so the connection is dropped before the database is.
+    cleanup: Cleanup,
+}
+
+impl fmt::Debug for EmptyDb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmptyDb").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl EmptyDb {
+    /// Another connection to the same database, from `authjs_sea_orm::connect` (for SQLite memory: a new, empty
+    /// in-memory database).
+    pub async fn connect(&self) -> DatabaseConnection {
+        let backend = self.backend;
+        authjs_sea_orm::connect(&self.url).await.unwrap_or_else(|e| panic!("connect to {backend}: {e}"))
+    }
+}
+
+/// A freshly migrated database of its own with the tables of schema `S`, and an adapter on them. Dropping it removes
+/// the database (best effort).
+pub struct TestDb<S: TestSchema = schemas::Default> {
     /// The backend.
     pub backend: Backend,
     /// The connection (as returned by `authjs_sea_orm::connect`), for raw reads.
     pub db: DatabaseConnection,
     /// The adapter under test, on [`TestDb::db`].
-    pub adapter: SeaOrmAdapter,
+    pub adapter: SeaOrmAdapter<S::Tables>,
     // Last, so the connection is dropped before the database is.
     _cleanup: Cleanup,
 }
 
-impl fmt::Debug for TestDb {
+impl<S: TestSchema> fmt::Debug for TestDb<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TestDb").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("TestDb").field("schema", &S::KIND).field("backend", &self.backend).finish_non_exhaustive()
     }
 }
 
 impl TestDb {
-    /// A fresh database on `backend`, migrated with the adapter's `Migrator`.
+    /// A fresh database on `backend` with the default Auth.js tables, migrated with the adapter's `Migrator`.
     ///
     /// `None` (after printing `skipped: ...` to stderr) when a server backend's URL variable is unset, so the test
     /// returns early; with `CI=true` that panics instead.
     pub async fn new(backend: Backend) -> Option<TestDb> {
+        let empty = TestDb::empty(backend).await?;
+        Migrator::up(&empty.db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
+        Some(TestDb::from_empty(empty))
+    }
+
+    /// A fresh database on `backend` with the tables of schema `S`, created by [`schemas::migrate`].
+    ///
+    /// `None` as [`TestDb::new`]; panics if `S` does not support `backend` (such tests are not generated).
+    pub async fn with_schema<S: TestSchema>(backend: Backend) -> Option<TestDb<S>> {
+        assert!(S::supports(backend), "schema {} does not run on {backend}", S::KIND.name());
+        let empty = TestDb::empty(backend).await?;
+        schemas::migrate::<S>(&empty.db)
+            .await
+            .unwrap_or_else(|e| panic!("migrate schema {} on {backend}: {e}", S::KIND.name()));
+        Some(TestDb::from_empty(empty))
+    }
+
+    /// A fresh, empty database on `backend` (nothing migrated): a private `sqlite::memory:` database, a SQLite file
+    /// under the temporary directory, or a `t_<random>` database on the server of `AUTHJS_TEST_POSTGRES_URL` /
+    /// `AUTHJS_TEST_MYSQL_URL`. Removed when dropped.
+    ///
+    /// `None` as [`TestDb::new`].
+    pub async fn empty(backend: Backend) -> Option<EmptyDb> {
         let (url, cleanup) = match backend {
             Backend::SqliteMemory => ("sqlite::memory:".to_owned(), Cleanup::Nothing),
             Backend::SqliteFile => {
@@ -128,17 +183,23 @@ impl TestDb {
                 (url, Cleanup::Server { backend, server_url, name })
             }
         };
-        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {backend} ({url}): {e}"));
-        Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
-        let adapter = SeaOrmAdapter::new(db.clone());
-        Some(TestDb { backend, db, adapter, _cleanup: cleanup })
+        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {backend}: {e}"));
+        Some(EmptyDb { backend, url, db, cleanup })
     }
 
+    fn from_empty<S: TestSchema>(empty: EmptyDb) -> TestDb<S> {
+        let EmptyDb { backend, url: _, db, cleanup } = empty;
+        let adapter = SeaOrmAdapter::with_schema(db.clone());
+        TestDb { backend, db, adapter, _cleanup: cleanup }
+    }
+}
+
+impl<S: TestSchema> TestDb<S> {
     /// A second adapter on the same database whose statements are counted by the returned counter.
     ///
     /// The connection is a clone of [`TestDb::db`] (same pool) with its own metric callback, installed before the
     /// adapter is built.
-    pub fn counting_adapter(&self) -> (SeaOrmAdapter, StatementCounter) {
+    pub fn counting_adapter(&self) -> (SeaOrmAdapter<S::Tables>, StatementCounter) {
         let counter = StatementCounter::default();
         let mut conn = self.db.clone();
         let log = Arc::clone(&counter.log);
@@ -146,13 +207,13 @@ impl TestDb {
             let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
             log.push(ExecutedStatement { sql: info.statement.sql.clone(), failed: info.failed });
         });
-        (SeaOrmAdapter::new(conn), counter)
+        (SeaOrmAdapter::with_schema(conn), counter)
     }
 
     /// Runs `call` with a fresh counting adapter and returns its output and the statements it executed.
     pub async fn count_statements<T, F, Fut>(&self, call: F) -> (T, Vec<ExecutedStatement>)
     where
-        F: FnOnce(SeaOrmAdapter) -> Fut,
+        F: FnOnce(SeaOrmAdapter<S::Tables>) -> Fut,
         Fut: Future<Output = T>,
     {
         let (adapter, counter) = self.counting_adapter();
@@ -243,20 +304,34 @@ impl Method {
     ];
 }
 
-/// How many statements one successful call of `method` runs on `backend` (transaction control not counted).
+/// How many statements one successful call of `method` runs on `backend` with the tables of `schema` (transaction
+/// control not counted).
 ///
 /// SQLite and PostgreSQL write with `RETURNING`, so every method is one statement. MySQL/MariaDB has no
 /// `RETURNING`: updates re-read the row (`UPDATE` then `SELECT`), deletes that return the deleted row read it first
 /// (`SELECT ... FOR UPDATE` then `DELETE`, in a transaction). The joins (`get_session_and_user`,
 /// `get_user_by_account`) are one statement everywhere.
-pub fn expected_statements(backend: Backend, method: Method) -> usize {
+///
+/// Creates on MySQL/MariaDB (`insert_row`): the adapter builds the returned model from the written values when they
+/// set every column of the entity's model (`ActiveModel::try_set` accepts each value and `try_into_model`
+/// succeeds): then the `INSERT` is all. Otherwise it reads the row back (`INSERT` then `SELECT`):
+/// - [`SchemaKind::IntegerIds`] `create_user`: the auto-increment id is not written (the database generates it),
+///   so the row is read back by `last_insert_id`;
+/// - [`SchemaKind::IntegerIds`] `link_account`, `create_session`, `create_authenticator`: the user id is written
+///   as a 64-bit value (`UserTable::id_value` of an `AutoIncrement` id is `Value::BigInt`) into the model's `i32`
+///   `user_id` field, which `try_set` rejects, so no model is built and the row is read back by its key;
+/// - every other create writes every column: [`SchemaKind::Plural`]'s `create_user` writes `role`, `phone` and
+///   `created_at` too (its `new_extra_values`), and the verification token has no user id.
+pub fn expected_statements(schema: SchemaKind, backend: Backend, method: Method) -> usize {
     use Method::*;
     match backend {
         Backend::SqliteMemory | Backend::SqliteFile | Backend::Postgres => 1,
         Backend::MySql => match method {
             UpdateUser | UpdateSession | UpdateAccount | UpdateAuthenticatorCounter => 2,
             DeleteUser | UnlinkAccount | DeleteSession | UseVerificationToken => 2,
-            CreateUser | LinkAccount | CreateSession | CreateVerificationToken | CreateAuthenticator => 1,
+            // A create builds the returned row from the written values; only an auto-increment id must be read back.
+            CreateUser if schema == SchemaKind::IntegerIds => 2,
+            CreateUser | LinkAccount | CreateSession | CreateAuthenticator | CreateVerificationToken => 1,
             GetUser
             | GetUserByEmail
             | GetUserByAccount

@@ -1,13 +1,20 @@
-//! Reads that bypass the adapter (the Auth.js suite's `db.*` helpers), with SeaORM and the entities, and conversions
-//! of the rows into the adapter's types.
+//! Reads that bypass the adapter (the Auth.js suite's `db.*` helpers), with SeaORM and the schema's entities.
+//!
+//! The generic reads ([`TestDb::stored_user`], ..., [`TestDb::snapshot`]) find rows with SeaORM through the column
+//! constants of the table traits (`U::find().filter(U::ID.eq(..))`) and convert them with the traits' conversions
+//! (`U::to_user`). On the default tables ([`TestSchema::DEFAULT_TABLES`]) each of them also reads the same rows
+//! with the default entities and converts them field by field ([`user_of`], ...), independently of the adapter's
+//! conversion code, and asserts both agree.
 
 use authjs_sea_orm::entity::{account, authenticator, session, user, verification_token};
+use authjs_sea_orm::schema::{AccountTable, AuthenticatorTable, SessionTable, UserTable, VerificationTokenTable};
 use authjs_sea_orm::{
     AccountType, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::TestDb;
+use crate::schemas::{self, Accounts, Authenticators, Extra, Sessions, TestSchema, User, Users, VerificationTokens};
 
 /// A `user` row as an [`AdapterUser`].
 pub fn user_of(m: user::Model) -> AdapterUser {
@@ -30,7 +37,7 @@ pub fn account_of(m: account::Model) -> AdapterAccount {
         provider_account_id: m.provider_account_id,
         refresh_token: m.refresh_token,
         access_token: m.access_token,
-        expires_at: m.expires_at,
+        expires_at: m.expires_at.map(Into::into),
         token_type: m.token_type,
         scope: m.scope,
         id_token: m.id_token,
@@ -55,59 +62,136 @@ pub fn authenticator_of(m: authenticator::Model) -> AdapterAuthenticator {
         user_id: m.user_id,
         provider_account_id: m.provider_account_id,
         credential_public_key: m.credential_public_key,
-        counter: m.counter,
+        counter: m.counter.into(),
         credential_device_type: m.credential_device_type,
         credential_backed_up: m.credential_backed_up,
         transports: m.transports,
     }
 }
 
-/// Every row of the five tables, in primary-key order: compare two snapshots to prove a failed write left nothing
-/// behind.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Snapshot {
-    /// `user` rows.
-    pub users: Vec<user::Model>,
-    /// `account` rows.
-    pub accounts: Vec<account::Model>,
-    /// `session` rows.
-    pub sessions: Vec<session::Model>,
-    /// `verificationToken` rows.
-    pub verification_tokens: Vec<verification_token::Model>,
-    /// `authenticator` rows.
-    pub authenticators: Vec<authenticator::Model>,
+/// The Auth.js fields of `user`, without its extra part.
+pub fn auth_fields<X>(user: &AdapterUser<X>) -> AdapterUser {
+    AdapterUser {
+        id: user.id.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified,
+        image: user.image.clone(),
+        extra: (),
+    }
 }
 
-/// Reads every row of the five tables.
-pub async fn snapshot(db: &DatabaseConnection) -> Snapshot {
+/// Every row of the five tables, as the adapter's records, in primary-key order: compare two snapshots to prove a
+/// failed write left nothing behind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot<X = ()> {
+    /// Users, by id.
+    pub users: Vec<AdapterUser<X>>,
+    /// Accounts, by `(provider, providerAccountId)`.
+    pub accounts: Vec<AdapterAccount>,
+    /// Sessions, by token.
+    pub sessions: Vec<AdapterSession>,
+    /// Verification tokens, by `(identifier, token)`.
+    pub verification_tokens: Vec<VerificationToken>,
+    /// Authenticators, by credential id.
+    pub authenticators: Vec<AdapterAuthenticator>,
+}
+
+fn converted<M, T>(models: Vec<M>, convert: impl Fn(&M) -> authjs_sea_orm::Result<T>, table: &str) -> Vec<T> {
+    models.iter().map(|m| convert(m).unwrap_or_else(|e| panic!("a stored {table} row converts: {e}"))).collect()
+}
+
+/// Reads every row of the five tables of schema `S`.
+pub async fn snapshot<S: TestSchema>(db: &DatabaseConnection) -> Snapshot<Extra<S>> {
+    type U<S> = Users<S>;
+    type A<S> = Accounts<S>;
+    type Se<S> = Sessions<S>;
+    type V<S> = VerificationTokens<S>;
+    type Au<S> = Authenticators<S>;
+    let users = <U<S>>::find().order_by_asc(<U<S>>::ID).all(db).await.expect("read users");
+    let accounts = <A<S>>::find()
+        .order_by_asc(<A<S>>::PROVIDER)
+        .order_by_asc(<A<S>>::PROVIDER_ACCOUNT_ID)
+        .all(db)
+        .await
+        .expect("read accounts");
+    let sessions = <Se<S>>::find().order_by_asc(<Se<S>>::SESSION_TOKEN).all(db).await.expect("read sessions");
+    let verification_tokens = <V<S>>::find()
+        .order_by_asc(<V<S>>::IDENTIFIER)
+        .order_by_asc(<V<S>>::TOKEN)
+        .all(db)
+        .await
+        .expect("read verification tokens");
+    let authenticators =
+        <Au<S>>::find().order_by_asc(<Au<S>>::CREDENTIAL_ID).all(db).await.expect("read authenticators");
+    let snapshot = Snapshot {
+        users: converted(users, <U<S>>::to_user, "user"),
+        accounts: converted(accounts, <A<S>>::to_account, "account"),
+        sessions: converted(sessions, <Se<S>>::to_session, "session"),
+        verification_tokens: converted(verification_tokens, <V<S>>::to_verification_token, "verification token"),
+        authenticators: converted(authenticators, <Au<S>>::to_authenticator, "authenticator"),
+    };
+    if S::DEFAULT_TABLES {
+        let fields = default_snapshot(db).await;
+        let auth: Vec<AdapterUser> = snapshot.users.iter().map(auth_fields).collect();
+        assert_eq!(auth, fields.users, "users: the adapter's conversion and the field-by-field read differ");
+        assert_eq!(snapshot.accounts, fields.accounts, "accounts: conversions differ");
+        assert_eq!(snapshot.sessions, fields.sessions, "sessions: conversions differ");
+        assert_eq!(snapshot.verification_tokens, fields.verification_tokens, "verification tokens: conversions differ");
+        assert_eq!(snapshot.authenticators, fields.authenticators, "authenticators: conversions differ");
+    }
+    snapshot
+}
+
+/// Every row of the default Auth.js tables, read with the default entities and converted field by field.
+pub async fn default_snapshot(db: &DatabaseConnection) -> Snapshot {
     Snapshot {
-        users: user::Entity::find().order_by_asc(user::Column::Id).all(db).await.expect("read user"),
+        users: user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(db)
+            .await
+            .expect("read user")
+            .into_iter()
+            .map(user_of)
+            .collect(),
         accounts: account::Entity::find()
             .order_by_asc(account::Column::Provider)
             .order_by_asc(account::Column::ProviderAccountId)
             .all(db)
             .await
-            .expect("read account"),
+            .expect("read account")
+            .into_iter()
+            .map(account_of)
+            .collect(),
         sessions: session::Entity::find()
             .order_by_asc(session::Column::SessionToken)
             .all(db)
             .await
-            .expect("read session"),
+            .expect("read session")
+            .into_iter()
+            .map(session_of)
+            .collect(),
         verification_tokens: verification_token::Entity::find()
             .order_by_asc(verification_token::Column::Identifier)
             .order_by_asc(verification_token::Column::Token)
             .all(db)
             .await
-            .expect("read verificationToken"),
+            .expect("read verificationToken")
+            .into_iter()
+            .map(verification_token_of)
+            .collect(),
         authenticators: authenticator::Entity::find()
             .order_by_asc(authenticator::Column::CredentialId)
             .all(db)
             .await
-            .expect("read authenticator"),
+            .expect("read authenticator")
+            .into_iter()
+            .map(authenticator_of)
+            .collect(),
     }
 }
 
-impl TestDb {
+impl TestDb<schemas::Default> {
     /// `db.user(id)`: the stored `user` row.
     pub async fn db_user(&self, id: &str) -> Option<user::Model> {
         user::Entity::find_by_id(id.to_owned()).one(&self.db).await.expect("read user")
@@ -142,76 +226,197 @@ impl TestDb {
             .await
             .expect("read authenticator")
     }
+}
 
-    /// The stored user, as an [`AdapterUser`].
-    pub async fn stored_user(&self, id: &str) -> Option<AdapterUser> {
-        self.db_user(id).await.map(user_of)
+/// The default-entity reads, field by field, for the cross-checks of the generic reads.
+async fn default_user(db: &DatabaseConnection, id: &str) -> Option<AdapterUser> {
+    user::Entity::find_by_id(id.to_owned()).one(db).await.expect("read user").map(user_of)
+}
+
+impl<S: TestSchema> TestDb<S> {
+    /// The stored user with id `id` (`None` also when `id` cannot be an id of the schema's users table).
+    pub async fn stored_user(&self, id: &str) -> Option<User<S>> {
+        type U<S> = Users<S>;
+        let found = match <U<S>>::id_value(id) {
+            Some(value) => <U<S>>::find().filter(<U<S>>::ID.eq(value)).one(&self.db).await.expect("read user"),
+            None => None,
+        };
+        let user = found.map(|m| <U<S>>::to_user(&m).expect("the stored user converts"));
+        if S::DEFAULT_TABLES {
+            assert_eq!(user.as_ref().map(auth_fields), default_user(&self.db, id).await, "user {id}: reads differ");
+        }
+        user
     }
 
-    /// The stored account, as an [`AdapterAccount`].
+    /// The stored account `(provider, provider_account_id)`.
     pub async fn stored_account(&self, provider: &str, provider_account_id: &str) -> Option<AdapterAccount> {
-        self.db_account(provider, provider_account_id).await.map(account_of)
+        type A<S> = Accounts<S>;
+        let found = <A<S>>::find()
+            .filter(<A<S>>::PROVIDER.eq(provider))
+            .filter(<A<S>>::PROVIDER_ACCOUNT_ID.eq(provider_account_id))
+            .one(&self.db)
+            .await
+            .expect("read account");
+        let account = found.map(|m| <A<S>>::to_account(&m).expect("the stored account converts"));
+        if S::DEFAULT_TABLES {
+            let fields = account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned()))
+                .one(&self.db)
+                .await
+                .expect("read account")
+                .map(account_of);
+            assert_eq!(account, fields, "account: reads differ");
+        }
+        account
     }
 
-    /// The stored session, as an [`AdapterSession`].
+    /// The stored session with token `session_token`.
     pub async fn stored_session(&self, session_token: &str) -> Option<AdapterSession> {
-        self.db_session(session_token).await.map(session_of)
+        type Se<S> = Sessions<S>;
+        let found =
+            <Se<S>>::find().filter(<Se<S>>::SESSION_TOKEN.eq(session_token)).one(&self.db).await.expect("read session");
+        let session = found.map(|m| <Se<S>>::to_session(&m).expect("the stored session converts"));
+        if S::DEFAULT_TABLES {
+            let fields = session::Entity::find_by_id(session_token.to_owned())
+                .one(&self.db)
+                .await
+                .expect("read session")
+                .map(session_of);
+            assert_eq!(session, fields, "session: reads differ");
+        }
+        session
     }
 
-    /// The stored verification token, as a [`VerificationToken`].
+    /// The stored verification token `(identifier, token)`.
     pub async fn stored_verification_token(&self, identifier: &str, token: &str) -> Option<VerificationToken> {
-        self.db_verification_token(identifier, token).await.map(verification_token_of)
+        type V<S> = VerificationTokens<S>;
+        let found = <V<S>>::find()
+            .filter(<V<S>>::IDENTIFIER.eq(identifier))
+            .filter(<V<S>>::TOKEN.eq(token))
+            .one(&self.db)
+            .await
+            .expect("read verification token");
+        let stored = found.map(|m| <V<S>>::to_verification_token(&m).expect("the stored token converts"));
+        if S::DEFAULT_TABLES {
+            let fields = verification_token::Entity::find_by_id((identifier.to_owned(), token.to_owned()))
+                .one(&self.db)
+                .await
+                .expect("read verificationToken")
+                .map(verification_token_of);
+            assert_eq!(stored, fields, "verification token: reads differ");
+        }
+        stored
     }
 
-    /// The stored authenticator, as an [`AdapterAuthenticator`].
+    /// The stored authenticator with credential id `credential_id`.
     pub async fn stored_authenticator(&self, credential_id: &str) -> Option<AdapterAuthenticator> {
-        self.db_authenticator(credential_id).await.map(authenticator_of)
+        type Au<S> = Authenticators<S>;
+        let found = <Au<S>>::find()
+            .filter(<Au<S>>::CREDENTIAL_ID.eq(credential_id))
+            .one(&self.db)
+            .await
+            .expect("read authenticator");
+        let stored = found.map(|m| <Au<S>>::to_authenticator(&m).expect("the stored authenticator converts"));
+        if S::DEFAULT_TABLES {
+            let fields = authenticator::Entity::find()
+                .filter(authenticator::Column::CredentialId.eq(credential_id))
+                .one(&self.db)
+                .await
+                .expect("read authenticator")
+                .map(authenticator_of);
+            assert_eq!(stored, fields, "authenticator: reads differ");
+        }
+        stored
     }
 
     /// The stored sessions of a user, sorted by token.
     pub async fn stored_sessions_of(&self, user_id: &str) -> Vec<AdapterSession> {
-        let mut sessions: Vec<_> = session::Entity::find()
-            .filter(session::Column::UserId.eq(user_id))
+        type Se<S> = Sessions<S>;
+        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let found = <Se<S>>::find()
+            .filter(<Se<S>>::USER_ID.eq(value))
+            .order_by_asc(<Se<S>>::SESSION_TOKEN)
             .all(&self.db)
             .await
-            .expect("read session")
-            .into_iter()
-            .map(session_of)
-            .collect();
+            .expect("read sessions");
+        let mut sessions = converted(found, <Se<S>>::to_session, "session");
         sessions.sort_by(|a, b| a.session_token.cmp(&b.session_token));
+        if S::DEFAULT_TABLES {
+            let fields: Vec<_> = session::Entity::find()
+                .filter(session::Column::UserId.eq(user_id))
+                .order_by_asc(session::Column::SessionToken)
+                .all(&self.db)
+                .await
+                .expect("read session")
+                .into_iter()
+                .map(session_of)
+                .collect();
+            let fields = crate::cases::sorted_sessions(fields);
+            assert_eq!(sessions, fields, "sessions of {user_id}: reads differ");
+        }
         sessions
     }
 
     /// The stored accounts of a user, sorted by `(provider, providerAccountId)`.
     pub async fn stored_accounts_of(&self, user_id: &str) -> Vec<AdapterAccount> {
-        let mut accounts: Vec<_> = account::Entity::find()
-            .filter(account::Column::UserId.eq(user_id))
+        type A<S> = Accounts<S>;
+        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let found = <A<S>>::find()
+            .filter(<A<S>>::USER_ID.eq(value))
+            .order_by_asc(<A<S>>::PROVIDER)
+            .order_by_asc(<A<S>>::PROVIDER_ACCOUNT_ID)
             .all(&self.db)
             .await
-            .expect("read account")
-            .into_iter()
-            .map(account_of)
-            .collect();
+            .expect("read accounts");
+        let mut accounts = converted(found, <A<S>>::to_account, "account");
         accounts.sort_by(|a, b| (&a.provider, &a.provider_account_id).cmp(&(&b.provider, &b.provider_account_id)));
+        if S::DEFAULT_TABLES {
+            let fields: Vec<_> = account::Entity::find()
+                .filter(account::Column::UserId.eq(user_id))
+                .order_by_asc(account::Column::Provider)
+                .order_by_asc(account::Column::ProviderAccountId)
+                .all(&self.db)
+                .await
+                .expect("read account")
+                .into_iter()
+                .map(account_of)
+                .collect();
+            let mut fields = fields;
+            fields.sort_by(|a, b| (&a.provider, &a.provider_account_id).cmp(&(&b.provider, &b.provider_account_id)));
+            assert_eq!(accounts, fields, "accounts of {user_id}: reads differ");
+        }
         accounts
     }
 
     /// The stored authenticators of a user, sorted by credential id.
     pub async fn stored_authenticators_of(&self, user_id: &str) -> Vec<AdapterAuthenticator> {
-        let mut authenticators: Vec<_> = authenticator::Entity::find()
-            .filter(authenticator::Column::UserId.eq(user_id))
+        type Au<S> = Authenticators<S>;
+        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let found = <Au<S>>::find()
+            .filter(<Au<S>>::USER_ID.eq(value))
+            .order_by_asc(<Au<S>>::CREDENTIAL_ID)
             .all(&self.db)
             .await
-            .expect("read authenticator")
-            .into_iter()
-            .map(authenticator_of)
-            .collect();
+            .expect("read authenticators");
+        let mut authenticators = converted(found, <Au<S>>::to_authenticator, "authenticator");
         authenticators.sort_by(|a, b| a.credential_id.cmp(&b.credential_id));
+        if S::DEFAULT_TABLES {
+            let fields: Vec<_> = authenticator::Entity::find()
+                .filter(authenticator::Column::UserId.eq(user_id))
+                .order_by_asc(authenticator::Column::CredentialId)
+                .all(&self.db)
+                .await
+                .expect("read authenticator")
+                .into_iter()
+                .map(authenticator_of)
+                .collect();
+            let fields = crate::cases::sorted_authenticators(fields);
+            assert_eq!(authenticators, fields, "authenticators of {user_id}: reads differ");
+        }
         authenticators
     }
 
     /// Every stored row (see [`Snapshot`]).
-    pub async fn snapshot(&self) -> Snapshot {
-        snapshot(&self.db).await
+    pub async fn snapshot(&self) -> Snapshot<Extra<S>> {
+        snapshot::<S>(&self.db).await
     }
 }

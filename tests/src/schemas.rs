@@ -7,16 +7,71 @@
 //! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
 //! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
 
+use authjs_sea_orm::AdapterUser;
+use authjs_sea_orm::entity::Timestamp;
 use authjs_sea_orm::migration::{CreateAuthTables, MigrationTrait, MigratorTrait};
-use authjs_sea_orm::schema::{Schema, Tables};
+use authjs_sea_orm::schema::{IdKind, Schema, Tables, UserTable};
+use chrono::{Duration, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::Backend;
 
-/// A schema under test: its tables, how to create them, and where it can run.
+/// The users entity of schema `S`.
+pub type Users<S> = <<S as TestSchema>::Tables as Schema>::User;
+/// The accounts entity of schema `S`.
+pub type Accounts<S> = <<S as TestSchema>::Tables as Schema>::Account;
+/// The sessions entity of schema `S`.
+pub type Sessions<S> = <<S as TestSchema>::Tables as Schema>::Session;
+/// The verification tokens entity of schema `S`.
+pub type VerificationTokens<S> = <<S as TestSchema>::Tables as Schema>::VerificationToken;
+/// The authenticators entity of schema `S`.
+pub type Authenticators<S> = <<S as TestSchema>::Tables as Schema>::Authenticator;
+/// What users of schema `S` carry beside the Auth.js fields.
+pub type Extra<S> = <Users<S> as UserTable>::Extra;
+/// What `create_user` takes beside the Auth.js fields on schema `S`.
+pub type NewExtra<S> = <Users<S> as UserTable>::NewExtra;
+/// A user as the adapter on schema `S` returns it.
+pub type User<S> = AdapterUser<Extra<S>>;
+
+/// The schemas under test, by name (see [`TestSchema::KIND`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SchemaKind {
+    /// [`Default`].
+    Default,
+    /// [`Prefixed`].
+    Prefixed,
+    /// [`Plural`].
+    Plural,
+    /// [`UuidIds`].
+    UuidIds,
+    /// [`IntegerIds`].
+    IntegerIds,
+}
+
+impl SchemaKind {
+    /// Short name, as used by the test modules.
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaKind::Default => "default",
+            SchemaKind::Prefixed => "prefixed",
+            SchemaKind::Plural => "plural",
+            SchemaKind::UuidIds => "uuid_ids",
+            SchemaKind::IntegerIds => "integer_ids",
+        }
+    }
+}
+
+/// A schema under test: its tables, how to create them, where it can run, and what its users' extra part holds.
 pub trait TestSchema: Send + Sync + 'static {
     /// The adapter's schema.
     type Tables: Schema;
+
+    /// Which schema this is.
+    const KIND: SchemaKind;
+
+    /// Whether the tables are the default entities of `authjs_sea_orm::entity`: then every raw read is also done
+    /// with those entities and converted field by field, independently of the adapter's conversions.
+    const DEFAULT_TABLES: bool = false;
 
     /// Whether `backend` has what the schema needs.
     fn supports(backend: Backend) -> bool {
@@ -28,6 +83,24 @@ pub trait TestSchema: Send + Sync + 'static {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![Box::new(CreateAuthTables::<Self::Tables>::new())]
     }
+
+    /// `user` with the copies of its Auth.js fields inside `extra` (a schema whose extra is the whole row) set from
+    /// the Auth.js fields: what a user must read back as after its Auth.js fields were changed. The identity when
+    /// the extra holds no Auth.js field.
+    fn synced(user: User<Self>) -> User<Self> {
+        user
+    }
+
+    /// Checks the extra part of `user`, just created with `NewExtra::default()` (so also that it mirrors the Auth.js
+    /// fields, where it holds them).
+    fn check_default_extra(user: &User<Self>) {
+        let _ = user;
+    }
+}
+
+/// The kind of user ids of schema `S`.
+pub fn id_kind<S: TestSchema>() -> IdKind {
+    <Users<S> as UserTable>::ID_KIND
 }
 
 /// Runs `S::migrations()` on `db`.
@@ -47,6 +120,8 @@ pub enum Default {}
 
 impl TestSchema for Default {
     type Tables = Tables;
+    const KIND: SchemaKind = SchemaKind::Default;
+    const DEFAULT_TABLES: bool = true;
 }
 
 /// `examples/custom-tables`: plural snake_case tables with extra user columns, created by the example's migrator.
@@ -54,10 +129,41 @@ pub enum Plural {}
 
 impl TestSchema for Plural {
     type Tables = example_custom_tables::AppTables;
+    const KIND: SchemaKind = SchemaKind::Plural;
 
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         example_custom_tables::migration::Migrator::migrations()
     }
+
+    /// The extra part is the app's whole `users` row, which holds the Auth.js fields too.
+    fn synced(mut user: User<Self>) -> User<Self> {
+        user.extra.id = user.id.clone();
+        user.extra.name = user.name.clone();
+        user.extra.email = user.email.clone();
+        user.extra.email_verified = user.email_verified.map(Timestamp::new);
+        user.extra.image = user.image.clone();
+        user
+    }
+
+    /// `NewProfile::default()`: role `member`, no phone, `created_at` just now (to the millisecond).
+    fn check_default_extra(user: &User<Self>) {
+        assert_eq!(Self::synced(user.clone()), *user, "the users row mirrors the Auth.js fields");
+        assert_eq!(user.extra.role, "member", "the default role");
+        assert_eq!(user.extra.phone, None);
+        assert_recent(user.extra.created_at);
+    }
+}
+
+/// Asserts `instant` is a whole millisecond within the last minute (or a second ahead, for clock steps).
+#[track_caller]
+pub fn assert_recent(instant: Timestamp) {
+    let instant = instant.to_utc();
+    let now = Utc::now();
+    assert!(
+        instant > now - Duration::minutes(1) && instant <= now + Duration::seconds(1),
+        "{instant} is not recent (now {now})"
+    );
+    assert_eq!(instant.timestamp_subsec_nanos() % 1_000_000, 0, "{instant} is not whole milliseconds");
 }
 
 /// Defines the five Auth.js entities under other table names and user id types, with their mappings.
@@ -275,6 +381,7 @@ auth_entities!(
 
 impl TestSchema for Prefixed {
     type Tables = prefixed::Tables;
+    const KIND: SchemaKind = SchemaKind::Prefixed;
 }
 
 auth_entities!(
@@ -287,6 +394,7 @@ auth_entities!(
 
 impl TestSchema for UuidIds {
     type Tables = uuid_ids::Tables;
+    const KIND: SchemaKind = SchemaKind::UuidIds;
 
     fn supports(backend: Backend) -> bool {
         backend == Backend::Postgres
@@ -302,4 +410,5 @@ auth_entities!(
 
 impl TestSchema for IntegerIds {
     type Tables = integer_ids::Tables;
+    const KIND: SchemaKind = SchemaKind::IntegerIds;
 }

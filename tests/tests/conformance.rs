@@ -1,13 +1,17 @@
-//! The conformance suite: every case of `authjs_sea_orm_tests::cases` on every backend, one test each, in one module
-//! per backend (`cargo nextest run -p authjs-sea-orm-tests postgres::` runs the PostgreSQL ones).
+//! The conformance suite: every case of `authjs_sea_orm_tests::cases` on every schema of
+//! `authjs_sea_orm_tests::schemas` and every backend the schema supports, one test each, in one module per schema and
+//! backend: `default::postgres::create_user`, `plural::sqlite_file::create_user`, `uuid_ids::postgres::...`
+//! (`cargo nextest run -p authjs-sea-orm-tests postgres::` runs the PostgreSQL ones, `plural::` one schema's).
+//! Each schema also runs its own cases ([`cases::specific`](authjs_sea_orm_tests::cases::specific)).
 //!
 //! PostgreSQL and MariaDB need `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL`
 //! (`eval "$(scripts/test-databases.sh)"`); without them those tests are skipped, unless `CI=true`.
 
-/// Stamps one `#[tokio::test]` per case for `$backend`. `concurrent` cases run on a 2-worker multi-thread runtime.
+/// Stamps one `#[tokio::test]` per case for schema `$schema` on `$backend`, plus the schema's own cases `$specific`.
+/// `concurrent` cases run on a 2-worker multi-thread runtime.
 macro_rules! suite {
-    ($backend:expr) => {
-        suite!(@cases $backend;
+    ($schema:ty, $backend:expr, [$($specific:ident),* $(,)?]) => {
+        suite!(@cases $schema, $backend;
             basic: [
                 // The Auth.js suite, in its order.
                 required_methods_exist,
@@ -65,17 +69,19 @@ macro_rules! suite {
                 dates_round_trip_with_millis,
                 authenticator_counter_beyond_i32,
                 statement_counts,
+                // The schema's own.
+                $($specific,)*
             ],
             concurrent: [
                 use_verification_token_concurrent,
             ]
         );
     };
-    (@cases $backend:expr; basic: [$($case:ident),* $(,)?], concurrent: [$($ccase:ident),* $(,)?]) => {
+    (@cases $schema:ty, $backend:expr; basic: [$($case:ident),* $(,)?], concurrent: [$($ccase:ident),* $(,)?]) => {
         $(
             #[tokio::test]
             async fn $case() {
-                if let Some(t) = TestDb::new($backend).await {
+                if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
                     cases::$case(&t).await;
                 }
             }
@@ -83,7 +89,7 @@ macro_rules! suite {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $ccase() {
-                if let Some(t) = TestDb::new($backend).await {
+                if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
                     cases::$ccase(&t).await;
                 }
             }
@@ -91,24 +97,57 @@ macro_rules! suite {
     };
 }
 
-mod sqlite_memory {
-    use authjs_sea_orm_tests::{Backend, TestDb, cases};
-    suite!(Backend::SqliteMemory);
+/// One module per schema, `$schema_module`, holding one module per backend the schema runs on.
+macro_rules! schema {
+    ($schema_module:ident, $schema:ident, backends: [$($backend_module:ident => $backend:ident),* $(,)?], specific: $specific:tt) => {
+        mod $schema_module {
+            $(
+                mod $backend_module {
+                    use authjs_sea_orm_tests::{Backend, TestDb, cases, schemas};
+                    suite!(schemas::$schema, Backend::$backend, $specific);
+                }
+            )*
+        }
+    };
 }
 
-mod sqlite_file {
-    use authjs_sea_orm_tests::{Backend, TestDb, cases};
-    suite!(Backend::SqliteFile);
-}
+schema!(
+    default, Default,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: [default_rows_read_field_by_field]
+);
 
-mod postgres {
-    use authjs_sea_orm_tests::{Backend, TestDb, cases};
-    suite!(Backend::Postgres);
-}
+schema!(
+    prefixed, Prefixed,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: []
+);
 
-mod mysql {
-    use authjs_sea_orm_tests::{Backend, TestDb, cases};
-    suite!(Backend::MySql);
+schema!(
+    plural, Plural,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: [plural_profile_round_trips, plural_default_profile_is_member]
+);
+
+schema!(
+    integer_ids, IntegerIds,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: [integer_ids_are_consecutive, integer_ids_reject_non_integers]
+);
+
+// PostgreSQL only: native `uuid` columns and a schema `auth`.
+schema!(uuid_ids, UuidIds, backends: [postgres => Postgres], specific: [uuid_ids_are_native]);
+
+/// Every stamped schema runs on exactly the backends it supports.
+#[test]
+fn schemas_run_where_supported() {
+    use authjs_sea_orm_tests::Backend;
+    use authjs_sea_orm_tests::schemas::{Default, IntegerIds, Plural, Prefixed, TestSchema, UuidIds};
+    for backend in Backend::ALL {
+        assert!(Default::supports(backend) && Prefixed::supports(backend) && Plural::supports(backend));
+        assert!(IntegerIds::supports(backend));
+        assert_eq!(UuidIds::supports(backend), backend == Backend::Postgres, "{backend}");
+    }
 }
 
 /// `Debug` redaction needs no database.

@@ -5,17 +5,17 @@
 //!
 //! The schema is read back from each database's own catalog (PostgreSQL `information_schema` and `pg_catalog`,
 //! MariaDB `information_schema`, SQLite pragmas), never from the migration's code, and compared with [`EXPECTED`].
-//! Each test runs on a database of its own: a SQLite file, or a `t_<random>` database created on the server of
-//! `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL` and dropped afterwards. Without a server URL the test is
-//! skipped, unless `CI=true`.
+//! Each test runs on an empty database of its own from the harness (`TestDb::empty`): a SQLite file, or a
+//! `t_<random>` database created on the server of `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL` and dropped
+//! afterwards. Without a server URL the test is skipped, unless `CI=true`.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
+use authjs_sea_orm_tests::{Backend, TestDb};
 use sea_orm::sea_query::{Alias, Query};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, QueryResult, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The expected schema.
@@ -217,8 +217,8 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 /// `up` on an empty database creates exactly the expected tables, columns, keys and indexes.
 async fn up_creates_the_expected_schema(backend: Backend) {
-    let Some(fresh) = FreshDb::new(backend).await else { return };
-    let db = fresh.connect().await;
+    let Some(fresh) = TestDb::empty(backend).await else { return };
+    let db = fresh.db.clone();
     Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("up on {backend:?}: {e}"));
     assert_expected_schema(&db, backend).await;
     db.close().await.unwrap();
@@ -227,8 +227,8 @@ async fn up_creates_the_expected_schema(backend: Backend) {
 /// `down` removes every auth table (only `seaql_migrations` may remain); `up` after it recreates the same schema;
 /// the cycle can be repeated.
 async fn down_removes_the_tables_and_up_recreates_them(backend: Backend) {
-    let Some(fresh) = FreshDb::new(backend).await else { return };
-    let db = fresh.connect().await;
+    let Some(fresh) = TestDb::empty(backend).await else { return };
+    let db = fresh.db.clone();
     for round in 1..=2 {
         Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("up #{round} on {backend:?}: {e}"));
         assert_expected_schema(&db, backend).await;
@@ -261,8 +261,8 @@ async fn down_removes_the_tables_and_up_recreates_them(backend: Backend) {
 
 /// A second `up` applies nothing and changes nothing.
 async fn up_twice_is_a_no_op(backend: Backend) {
-    let Some(fresh) = FreshDb::new(backend).await else { return };
-    let db = fresh.connect().await;
+    let Some(fresh) = TestDb::empty(backend).await else { return };
+    let db = fresh.db.clone();
     Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("up on {backend:?}: {e}"));
     let history = migration_history(&db).await;
     assert_eq!(history.len(), Migrator::migrations().len(), "{backend:?}: every migration recorded once");
@@ -280,8 +280,8 @@ async fn up_twice_is_a_no_op(backend: Backend) {
 /// On a connection from `authjs_sea_orm::connect`, a row referencing a missing user is rejected (SQLite only
 /// enforces foreign keys when asked to, per connection), and the same row is accepted once the user exists.
 async fn connect_enforces_foreign_keys(backend: Backend) {
-    let Some(fresh) = FreshDb::new(backend).await else { return };
-    let db = fresh.connect().await;
+    let Some(fresh) = TestDb::empty(backend).await else { return };
+    let db = fresh.db.clone();
     Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("up on {backend:?}: {e}"));
 
     if backend.is_sqlite() {
@@ -320,8 +320,8 @@ async fn connect_enforces_foreign_keys(backend: Backend) {
 /// MySQL/MariaDB sessions from `authjs_sea_orm::connect` store dates as UTC (`time_zone = '+00:00'`) and reject
 /// values that do not fit (strict SQL mode), on every pooled connection.
 async fn mysql_sessions_are_utc_and_strict() {
-    let Some(fresh) = FreshDb::new(Backend::MySql).await else { return };
-    let db = fresh.connect().await;
+    let Some(fresh) = TestDb::empty(Backend::MySql).await else { return };
+    let db = fresh.db.clone();
     let mut txs = Vec::new();
     for _ in 0..3 {
         let tx = sea_orm::TransactionTrait::begin(&db).await.unwrap();
@@ -810,142 +810,4 @@ fn stmt(backend: Backend, sql: &str, table: Option<&str>) -> Statement {
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> T {
     row.try_get("", column).unwrap_or_else(|e| panic!("column {column}: {e}"))
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// A fresh, empty database per test.
-// ---------------------------------------------------------------------------------------------------------------
-
-/// The backends these tests run on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Backend {
-    SqliteMemory,
-    SqliteFile,
-    Postgres,
-    MySql,
-}
-
-impl Backend {
-    fn is_sqlite(self) -> bool {
-        matches!(self, Backend::SqliteMemory | Backend::SqliteFile)
-    }
-}
-
-/// An empty database of its own (not migrated), removed when dropped. Declare it before the connections to it, so
-/// that they are dropped first.
-struct FreshDb {
-    url: String,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    Nothing,
-    File(PathBuf),
-    Server { backend: Backend, server_url: String, name: String },
-}
-
-impl FreshDb {
-    /// `None` (after printing `skipped: ...`) when the server URL of `backend` is not set, unless `CI=true`, where
-    /// that panics.
-    async fn new(backend: Backend) -> Option<FreshDb> {
-        let suffix = uuid::Uuid::new_v4().simple().to_string();
-        let (var, quote) = match backend {
-            Backend::SqliteMemory => {
-                return Some(FreshDb { url: "sqlite::memory:".to_owned(), cleanup: Cleanup::Nothing });
-            }
-            Backend::SqliteFile => {
-                let path = std::env::temp_dir().join(format!("authjs-sea-orm-schema-{suffix}.db"));
-                let url = format!("sqlite://{}?mode=rwc", path.display());
-                return Some(FreshDb { url, cleanup: Cleanup::File(path) });
-            }
-            Backend::Postgres => ("AUTHJS_TEST_POSTGRES_URL", '"'),
-            Backend::MySql => ("AUTHJS_TEST_MYSQL_URL", '`'),
-        };
-        let server_url = match std::env::var(var) {
-            Ok(url) if !url.is_empty() => url,
-            _ => {
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("{var} is not set, but CI=true: the {backend:?} database is required in CI");
-                }
-                eprintln!("skipped: {var} not set");
-                return None;
-            }
-        };
-        let name = format!("t_{suffix}");
-        let admin = admin_connection(&server_url).await;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {quote}{name}{quote}"))
-            .await
-            .unwrap_or_else(|e| panic!("CREATE DATABASE {name} on {backend:?}: {e}"));
-        let _ = admin.close().await;
-        let url = with_database(&server_url, &name);
-        Some(FreshDb { url, cleanup: Cleanup::Server { backend, server_url, name } })
-    }
-
-    /// A connection made the way applications make it.
-    async fn connect(&self) -> DatabaseConnection {
-        authjs_sea_orm::connect(&self.url).await.unwrap_or_else(|e| panic!("connect to {}: {e}", self.url))
-    }
-}
-
-impl Drop for FreshDb {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Nothing => {}
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm", "-journal"] {
-                    let mut file = path.clone().into_os_string();
-                    file.push(suffix);
-                    let _ = std::fs::remove_file(file);
-                }
-            }
-            Cleanup::Server { backend, server_url, name } => {
-                let sql = match backend {
-                    Backend::Postgres => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-                    _ => format!("DROP DATABASE IF EXISTS `{name}`"),
-                };
-                let server_url = server_url.clone();
-                // Drop cannot await and runs inside the test's runtime: use a thread and a runtime of its own.
-                let dropped = std::thread::spawn(move || -> Result<(), String> {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .map_err(|e| e.to_string())?;
-                    runtime.block_on(async {
-                        let admin = Database::connect(admin_options(&server_url)).await.map_err(|e| e.to_string())?;
-                        let result = admin.execute_unprepared(&sql).await.map(|_| ()).map_err(|e| e.to_string());
-                        let _ = admin.close().await;
-                        result
-                    })
-                })
-                .join();
-                if let Ok(Err(e)) = dropped {
-                    eprintln!("warning: could not drop test database {name}: {e}");
-                }
-            }
-        }
-    }
-}
-
-fn admin_options(server_url: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(server_url);
-    options.max_connections(1).min_connections(0).sqlx_logging(false);
-    options
-}
-
-async fn admin_connection(server_url: &str) -> DatabaseConnection {
-    Database::connect(admin_options(server_url)).await.unwrap_or_else(|e| panic!("connect to the test server: {e}"))
-}
-
-/// `server_url` with its database (path) replaced by `database`; the query string is kept.
-fn with_database(server_url: &str, database: &str) -> String {
-    let (base, query) = server_url.split_once('?').map_or((server_url, None), |(b, q)| (b, Some(q)));
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
-    let mut url = format!("{}/{database}", &base[..path_start]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
 }

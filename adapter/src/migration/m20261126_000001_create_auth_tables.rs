@@ -62,7 +62,7 @@ impl<U: UserTable> Builder<U> {
     }
 
     fn table<E: EntityTrait>(&self) -> TableCreateStatement {
-        auth_table(self.backend, E::default())
+        auth_table(self.backend, E::default().table_ref())
     }
 
     /// The users table's key, or a column referring to it.
@@ -82,8 +82,8 @@ impl<U: UserTable> Builder<U> {
         let (table, user) = (table_name::<E>(), table_name::<U>());
         ForeignKey::create()
             .name(format!("{table}_{}_{user}_{}_fk", col.to_string(), U::ID.to_string()))
-            .from(E::default(), col)
-            .to(U::default(), U::ID)
+            .from(E::default().table_ref(), col)
+            .to(U::default().table_ref(), U::ID)
             .on_delete(ForeignKeyAction::Cascade)
             .on_update(ForeignKeyAction::NoAction)
             .to_owned()
@@ -97,7 +97,10 @@ impl<U: UserTable> Builder<U> {
     fn index<E: EntityTrait>(&self, col: E::Column, unique: bool) -> IndexCreateStatement {
         let suffix = if unique { "unique" } else { "idx" };
         let mut index = Index::create();
-        index.name(format!("{}_{}_{suffix}", table_name::<E>(), col.to_string())).table(E::default()).col(col);
+        index
+            .name(format!("{}_{}_{suffix}", table_name::<E>(), col.to_string()))
+            .table(E::default().table_ref())
+            .col(col);
         if unique {
             index.unique();
         }
@@ -216,11 +219,11 @@ impl<T: Schema> MigrationTrait for CreateAuthTables<T> {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Children first: their foreign keys point at the users table.
         for table in [
-            <T::Authenticator as Default>::default().into_table_ref(),
-            <T::Session as Default>::default().into_table_ref(),
-            <T::Account as Default>::default().into_table_ref(),
-            <T::VerificationToken as Default>::default().into_table_ref(),
-            <T::User as Default>::default().into_table_ref(),
+            <T::Authenticator as Default>::default().table_ref(),
+            <T::Session as Default>::default().table_ref(),
+            <T::Account as Default>::default().table_ref(),
+            <T::VerificationToken as Default>::default().table_ref(),
+            <T::User as Default>::default().table_ref(),
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }

@@ -6,25 +6,26 @@
 
 use std::sync::Arc;
 
+use authjs_sea_orm::schema::IdKind;
 use authjs_sea_orm::{
-    AccountType, Adapter, AdapterAccount, AdapterUser, Record, SeaOrmAdapter, SessionUpdate, UserUpdate,
-    VerificationToken,
+    AccountType, Adapter, AdapterAccount, AdapterUser, Record, SessionUpdate, UserUpdate, VerificationToken,
 };
 
 use super::{
-    assert_not_found, given_account, given_authenticator, given_session, given_user, given_user_from,
-    given_user_with_email, given_verification_token, sorted_authenticators,
+    assert_not_found, auth_fields, given_account, given_authenticator, given_session, given_user, given_user_from,
+    given_user_with_email, given_verification_token, new_user, sorted_authenticators,
 };
 use crate::TestDb;
 use crate::fixtures::{self, id};
+use crate::schemas::{Extra, NewExtra, TestSchema, id_kind};
 
-fn assert_shareable<T: Adapter + Clone + Send + Sync + 'static>(_: &T) {}
+fn assert_shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
 
 /// Auth.js case 1: `Required (User, Account, Session) methods exist`: the trait is implemented, object safe and
 /// shareable, and every required method answers on an empty database.
-pub async fn required_methods_exist(t: &TestDb) {
-    assert_shareable::<SeaOrmAdapter>(&t.adapter);
-    let adapter: Arc<dyn Adapter> = Arc::new(t.adapter.clone());
+pub async fn required_methods_exist<S: TestSchema>(t: &TestDb<S>) {
+    assert_shareable(&t.adapter);
+    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.get_user(&id()).await.expect("get_user"), None);
     assert_eq!(adapter.get_user_by_email("nobody@example.com").await.expect("get_user_by_email"), None);
     assert_eq!(adapter.get_user_by_account("github", &id()).await.expect("get_user_by_account"), None);
@@ -39,20 +40,29 @@ pub async fn required_methods_exist(t: &TestDb) {
 }
 
 /// Auth.js case 2: `createUser`: the stored row equals the fixture with the returned id; the return value equals the
-/// row. Both fixtures: `emailVerified` with milliseconds 0 (Drizzle's) and with real milliseconds (core's).
-pub async fn create_user(t: &TestDb) {
+/// row (extra part included). Both fixtures: `emailVerified` with milliseconds 0 (Drizzle's) and with real
+/// milliseconds (core's).
+pub async fn create_user<S: TestSchema>(t: &TestDb<S>) {
     for fixture in [fixtures::user(), fixtures::user_with_millis()] {
-        let created = t.adapter.create_user(fixture.clone()).await.expect("create_user");
+        let created = t.adapter.create_user(new_user::<S>(fixture.clone())).await.expect("create_user");
         let stored = t.stored_user(&created.id).await.expect("the user is stored");
-        assert_eq!(stored, fixtures::expected_user(&fixture, &created.id));
+        assert_eq!(auth_fields(&stored), fixtures::expected_user(&fixture, &created.id));
         assert_eq!(created, stored, "create_user returns the stored user");
-        // The contract lets an adapter replace the id; ours keeps the one it is given.
-        assert_eq!(Some(created.id), fixture.id);
+        S::check_default_extra(&created);
+        match id_kind::<S>() {
+            // The contract lets an adapter replace the id; ours keeps the one it is given.
+            IdKind::Text | IdKind::Uuid => assert_eq!(Some(created.id), fixture.id),
+            // Unless the database generates it.
+            IdKind::AutoIncrement => {
+                created.id.parse::<i64>().expect("an auto-increment id is an integer");
+                assert_ne!(Some(created.id), fixture.id);
+            }
+        }
     }
 }
 
 /// Auth.js case 3: `getUser`: `None` for an unknown id; the stored user for a known one.
-pub async fn get_user(t: &TestDb) {
+pub async fn get_user<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     assert_eq!(t.adapter.get_user(&id()).await.expect("get_user"), None);
     assert_eq!(t.adapter.get_user(&user.id).await.expect("get_user"), Some(user.clone()));
@@ -60,7 +70,7 @@ pub async fn get_user(t: &TestDb) {
 }
 
 /// Auth.js case 4: `getUserByEmail`: `None` for an unknown address; the user for a known one.
-pub async fn get_user_by_email(t: &TestDb) {
+pub async fn get_user_by_email<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     assert_eq!(t.adapter.get_user_by_email("non-existent-email").await.expect("get_user_by_email"), None);
     let email = user.email.clone().expect("the fixture has an e-mail address");
@@ -68,7 +78,7 @@ pub async fn get_user_by_email(t: &TestDb) {
 }
 
 /// Auth.js case 5: `createSession`: the stored row equals the fixture; the return value equals the row.
-pub async fn create_session(t: &TestDb) {
+pub async fn create_session<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let session = fixtures::session(&user.id);
     let created = t.adapter.create_session(session.clone()).await.expect("create_session");
@@ -78,7 +88,7 @@ pub async fn create_session(t: &TestDb) {
 }
 
 /// Auth.js case 6: `getSessionAndUser`: `None` for an unknown token; the session and its full user for a known one.
-pub async fn get_session_and_user(t: &TestDb) {
+pub async fn get_session_and_user<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user_from(t, fixtures::user_with_millis()).await;
     let session = given_session(t, fixtures::session(&user.id)).await;
     assert_eq!(t.adapter.get_session_and_user("invalid-token").await.expect("get_session_and_user"), None);
@@ -90,7 +100,7 @@ pub async fn get_session_and_user(t: &TestDb) {
 
 /// Auth.js case 7: `updateUser`: the name changes in the return value and in the row; the rest is untouched; the return
 /// value equals the row.
-pub async fn update_user(t: &TestDb) {
+pub async fn update_user<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let updated = t
         .adapter
@@ -101,12 +111,12 @@ pub async fn update_user(t: &TestDb) {
     let stored = t.stored_user(&user.id).await.expect("the user is stored");
     assert_eq!(stored.name.as_deref(), Some("Updated Name"));
     assert_eq!(updated, stored, "update_user returns the stored user");
-    assert_eq!(stored, AdapterUser { name: Some("Updated Name".to_owned()), ..user });
+    assert_eq!(stored, S::synced(AdapterUser { name: Some("Updated Name".to_owned()), ..user }));
 }
 
 /// Auth.js case 8: `updateSession`: the stored `expires` becomes the new value, exact to the millisecond; the return
 /// value equals the row. Done with `sessionUpdateExpires = ONE_MONTH_FROM_NOW` (ms 0) and again with real milliseconds.
-pub async fn update_session(t: &TestDb) {
+pub async fn update_session<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let session = given_session(t, fixtures::session(&user.id)).await;
     let one_month = fixtures::one_month_from_now();
@@ -127,7 +137,7 @@ pub async fn update_session(t: &TestDb) {
 }
 
 /// Auth.js case 9: `linkAccount`: every token column round-trips; the return value equals the row.
-pub async fn link_account(t: &TestDb) {
+pub async fn link_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = fixtures::account(&user.id);
     let linked = t.adapter.link_account(account.clone()).await.expect("link_account");
@@ -138,7 +148,7 @@ pub async fn link_account(t: &TestDb) {
 }
 
 /// Auth.js case 10: `getUserByAccount`: `None` for an unknown pair; the linked user for a known one.
-pub async fn get_user_by_account(t: &TestDb) {
+pub async fn get_user_by_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
     assert_eq!(
@@ -153,7 +163,7 @@ pub async fn get_user_by_account(t: &TestDb) {
 
 /// Auth.js case 11: `deleteSession`: the row is gone; the return value is the deleted session; a second delete finds
 /// nothing.
-pub async fn delete_session(t: &TestDb) {
+pub async fn delete_session<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let session = given_session(t, fixtures::session(&user.id)).await;
     let deleted = t.adapter.delete_session(&session.session_token).await.expect("delete_session");
@@ -164,8 +174,8 @@ pub async fn delete_session(t: &TestDb) {
 }
 
 /// Auth.js case 12: `Verification Token methods exist`: both answer on an empty database.
-pub async fn verification_token_methods_exist(t: &TestDb) {
-    let adapter: Arc<dyn Adapter> = Arc::new(t.adapter.clone());
+pub async fn verification_token_methods_exist<S: TestSchema>(t: &TestDb<S>) {
+    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.use_verification_token("info@example.com", &fixtures::hashed_token()).await.expect("use"), None);
     let token = VerificationToken {
         identifier: "info@example.com".to_owned(),
@@ -177,7 +187,7 @@ pub async fn verification_token_methods_exist(t: &TestDb) {
 
 /// Auth.js case 13: `createVerificationToken`: the row equals the input (exactly three fields); so does the return
 /// value.
-pub async fn create_verification_token(t: &TestDb) {
+pub async fn create_verification_token<S: TestSchema>(t: &TestDb<S>) {
     for expires in [fixtures::fifteen_minutes_from_now(), fixtures::now_with_millis() + chrono::Duration::minutes(15)] {
         let token =
             VerificationToken { identifier: "info@example.com".to_owned(), token: fixtures::hashed_token(), expires };
@@ -190,7 +200,7 @@ pub async fn create_verification_token(t: &TestDb) {
 
 /// Auth.js case 14: `useVerificationToken`: the first use returns the token and deletes it; the second returns `None`;
 /// the freed `(identifier, token)` can be stored again, and a wrong identifier does not use it.
-pub async fn use_verification_token(t: &TestDb) {
+pub async fn use_verification_token<S: TestSchema>(t: &TestDb<S>) {
     let identifier = "info@example.com";
     // An older token of the same identifier, which must not be touched.
     let other = given_verification_token(
@@ -225,14 +235,14 @@ pub async fn use_verification_token(t: &TestDb) {
 }
 
 /// Auth.js case 15: `Future methods exist`: `unlink_account` and `delete_user` answer on an empty database.
-pub async fn future_methods_exist(t: &TestDb) {
-    let adapter: Arc<dyn Adapter> = Arc::new(t.adapter.clone());
+pub async fn future_methods_exist<S: TestSchema>(t: &TestDb<S>) {
+    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.unlink_account("github", &id()).await.expect("unlink_account"), None);
     assert_eq!(adapter.delete_user(&id()).await.expect("delete_user"), None);
 }
 
 /// Auth.js case 16: `unlinkAccount`: the row is gone; the return value is the removed account; the user stays.
-pub async fn unlink_account(t: &TestDb) {
+pub async fn unlink_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
     assert_eq!(t.stored_account(&account.provider, &account.provider_account_id).await, Some(account.clone()));
@@ -246,7 +256,7 @@ pub async fn unlink_account(t: &TestDb) {
 
 /// Auth.js case 17: `deleteUser`: the user, its sessions and its accounts are gone (cascade); the return value is the
 /// user.
-pub async fn delete_user(t: &TestDb) {
+pub async fn delete_user<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let session = given_session(t, fixtures::session(&user.id)).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
@@ -261,7 +271,7 @@ pub async fn delete_user(t: &TestDb) {
 
 /// Auth.js case 18: `getAccount`: `None` unless both provider and provider account id match; the stored row equals the
 /// result (null token columns included).
-pub async fn get_account(t: &TestDb) {
+pub async fn get_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user_with_email(t, "getAccount@example.com").await;
     let provider_account_id = id();
     let account = AdapterAccount::new(&user.id, AccountType::Oauth, "auth0", &provider_account_id);
@@ -280,7 +290,7 @@ pub async fn get_account(t: &TestDb) {
 }
 
 /// Auth.js case 19: `createAuthenticator`: the return value equals the input; the row equals the return value.
-pub async fn create_authenticator(t: &TestDb) {
+pub async fn create_authenticator<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user_with_email(t, "createAuthenticator@example.com").await;
     let credential_id = id();
     given_account(t, fixtures::webauthn_account(&user.id, &credential_id)).await;
@@ -291,7 +301,7 @@ pub async fn create_authenticator(t: &TestDb) {
 }
 
 /// Auth.js case 20: `getAuthenticator`: `None` for an unknown credential id; the stored authenticator for a known one.
-pub async fn get_authenticator(t: &TestDb) {
+pub async fn get_authenticator<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user_with_email(t, "getAuthenticator@example.com").await;
     let credential_id = id();
     let data = fixtures::authenticator(&user.id, &credential_id, fixtures::random_int(100), "usb,ble,nfc");
@@ -304,7 +314,7 @@ pub async fn get_authenticator(t: &TestDb) {
 
 /// Auth.js case 21: `listAuthenticatorsByUserId`: `[]` for an unknown user; exactly each user's authenticators (the
 /// original only checks a subset, which an empty list passes).
-pub async fn list_authenticators_by_user_id(t: &TestDb) {
+pub async fn list_authenticators_by_user_id<S: TestSchema>(t: &TestDb<S>) {
     let user1 = given_user_with_email(t, "listAuthenticatorsByUserId1@example.com").await;
     let user2 = given_user_with_email(t, "listAuthenticatorsByUserId2@example.com").await;
     let a1 =
@@ -327,7 +337,7 @@ pub async fn list_authenticators_by_user_id(t: &TestDb) {
 
 /// Auth.js case 22: `updateAuthenticatorCounter`: an unknown credential id is an error ([`Record::Authenticator`] not
 /// found); a known one gets the new counter, in the return value and in the row.
-pub async fn update_authenticator_counter(t: &TestDb) {
+pub async fn update_authenticator_counter<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user_with_email(t, "updateAuthenticatorCounter@example.com").await;
     let credential_id = id();
     let data = fixtures::authenticator(&user.id, &credential_id, fixtures::random_int(100), "usb,ble,nfc");

@@ -7,21 +7,21 @@ use std::sync::Arc;
 
 use authjs_sea_orm::entity::{Timestamp, account, session, verification_token};
 use authjs_sea_orm::{
-    AccountUpdate, Adapter, AdapterAccount, AdapterSession, AdapterUser, NewUser, SessionUpdate, UserUpdate,
-    VerificationToken,
+    AccountUpdate, Adapter, AdapterAccount, AdapterSession, NewUser, SessionUpdate, UserUpdate, VerificationToken,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{
     given_account, given_authenticator, given_session, given_user, given_user_from, given_user_with_email,
-    given_verification_token, sorted_authenticators,
+    given_verification_token, new_user, sorted_authenticators,
 };
 use crate::fixtures::{self, id};
+use crate::schemas::{TestSchema, User};
 use crate::{ExecutedStatement, Method, TestDb, expected_statements};
 
 /// `delete_user` removes the user's accounts, sessions and authenticators (checked with raw reads) and leaves other
 /// users' rows alone.
-pub async fn delete_user_cascades(t: &TestDb) {
+pub async fn delete_user_cascades<S: TestSchema>(t: &TestDb<S>) {
     let mut owners = Vec::new();
     for email in ["doomed@example.com", "bystander@example.com"] {
         let user = given_user_with_email(t, email).await;
@@ -59,7 +59,7 @@ pub async fn delete_user_cascades(t: &TestDb) {
 }
 
 /// `use_verification_token` needs both the identifier and the token to match.
-pub async fn use_verification_token_requires_both(t: &TestDb) {
+pub async fn use_verification_token_requires_both<S: TestSchema>(t: &TestDb<S>) {
     let token = given_verification_token(
         t,
         VerificationToken {
@@ -90,7 +90,7 @@ pub async fn use_verification_token_requires_both(t: &TestDb) {
 }
 
 /// Expired verification tokens are returned (and deleted) too: core checks `expires` itself.
-pub async fn use_verification_token_returns_expired(t: &TestDb) {
+pub async fn use_verification_token_returns_expired<S: TestSchema>(t: &TestDb<S>) {
     let token = given_verification_token(
         t,
         VerificationToken {
@@ -106,7 +106,7 @@ pub async fn use_verification_token_returns_expired(t: &TestDb) {
 }
 
 /// Concurrent single use: 16 tasks use one token at once, 20 times; exactly one gets it each time, none fails.
-pub async fn use_verification_token_concurrent(t: &TestDb) {
+pub async fn use_verification_token_concurrent<S: TestSchema>(t: &TestDb<S>) {
     const TASKS: usize = 16;
     const ROUNDS: usize = 20;
     for round in 0..ROUNDS {
@@ -148,7 +148,7 @@ pub async fn use_verification_token_concurrent(t: &TestDb) {
 }
 
 /// `get_session_and_user` returns expired sessions too (core deletes them itself), as do the session listings.
-pub async fn get_session_and_user_returns_expired(t: &TestDb) {
+pub async fn get_session_and_user_returns_expired<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let session =
         given_session(t, fixtures::session_expiring(&user.id, fixtures::now_with_millis() - Duration::days(3))).await;
@@ -163,7 +163,7 @@ pub async fn get_session_and_user_returns_expired(t: &TestDb) {
 }
 
 /// Session tokens compare exactly: a token differing only in case finds, updates and deletes nothing.
-pub async fn session_token_is_case_sensitive(t: &TestDb) {
+pub async fn session_token_is_case_sensitive<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let token = format!("AbCdEf-{}", id());
     let session =
@@ -190,7 +190,7 @@ fn utc_millis(millis: i64) -> DateTime<Utc> {
 }
 
 /// Every date column keeps milliseconds, on every backend, also far beyond 2038.
-pub async fn dates_round_trip_with_millis(t: &TestDb) {
+pub async fn dates_round_trip_with_millis<S: TestSchema>(t: &TestDb<S>) {
     let dates = [
         fixtures::now_with_millis(),
         fixtures::at_millis(Utc::now(), 1),
@@ -250,7 +250,7 @@ pub async fn dates_round_trip_with_millis(t: &TestDb) {
 }
 
 /// WebAuthn counters are unsigned 32-bit: values beyond `i32::MAX` round-trip.
-pub async fn authenticator_counter_beyond_i32(t: &TestDb) {
+pub async fn authenticator_counter_beyond_i32<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let credential_id = id();
     let big = i64::from(i32::MAX) + 1;
@@ -308,7 +308,7 @@ pub fn debug_redacts_secrets() {
         provider_account_id: "123".to_owned(),
         refresh_token: Some(refresh),
         access_token: Some(access),
-        expires_at: Some(1),
+        expires_at: Some(1.into()),
         token_type: Some("bearer".to_owned()),
         scope: Some("user".to_owned()),
         id_token: Some(id_token),
@@ -340,7 +340,7 @@ pub fn debug_redacts_secrets() {
 }
 
 /// The exact number of statements each method runs (table: [`expected_statements`]).
-pub async fn statement_counts(t: &TestDb) {
+pub async fn statement_counts<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
     let session = given_session(t, fixtures::session(&user.id)).await;
@@ -409,14 +409,15 @@ pub async fn statement_counts(t: &TestDb) {
     );
     count!(Method::UpdateAuthenticatorCounter, a.update_authenticator_counter(&credential_id, 2));
 
-    let new_user: AdapterUser = count!(Method::CreateUser, a.create_user(fixtures::user_with_email("new@example.com")));
-    let new_account = count!(Method::LinkAccount, a.link_account(fixtures::account(&new_user.id)));
-    let new_session = count!(Method::CreateSession, a.create_session(fixtures::session(&new_user.id)));
+    let created: User<S> =
+        count!(Method::CreateUser, a.create_user(new_user::<S>(fixtures::user_with_email("new@example.com"))));
+    let new_account = count!(Method::LinkAccount, a.link_account(fixtures::account(&created.id)));
+    let new_session = count!(Method::CreateSession, a.create_session(fixtures::session(&created.id)));
     count!(
         Method::CreateVerificationToken,
         a.create_verification_token(VerificationToken { token: fixtures::hashed_token(), ..token.clone() })
     );
-    count!(Method::CreateAuthenticator, a.create_authenticator(fixtures::authenticator(&new_user.id, &id(), 0, "nfc")));
+    count!(Method::CreateAuthenticator, a.create_authenticator(fixtures::authenticator(&created.id, &id(), 0, "nfc")));
 
     assert!(count!(Method::UseVerificationToken, a.use_verification_token(&token.identifier, &token.token)).is_some());
     assert!(count!(Method::DeleteSession, a.delete_session(&new_session.session_token)).is_some());
@@ -428,14 +429,14 @@ pub async fn statement_counts(t: &TestDb) {
     given_session(t, fixtures::session_expiring(&user.id, fixtures::now_with_millis() - Duration::days(1))).await;
     assert_eq!(count!(Method::DeleteExpiredSessions, a.delete_expired_sessions(Utc::now())), 1);
     assert_eq!(count!(Method::DeleteExpiredVerificationTokens, a.delete_expired_verification_tokens(Utc::now())), 1);
-    assert!(count!(Method::DeleteUser, a.delete_user(&new_user.id)).is_some());
+    assert!(count!(Method::DeleteUser, a.delete_user(&created.id)).is_some());
 
     for method in Method::ALL {
         assert!(seen.iter().any(|(m, _)| *m == method), "{method:?} was not measured");
     }
     let mut report = String::new();
     for (method, statements) in &seen {
-        let expected = expected_statements(t.backend, *method);
+        let expected = expected_statements(S::KIND, t.backend, *method);
         let failed = statements.iter().any(|s| s.failed);
         if statements.len() != expected || failed {
             let _ = writeln!(report, "{method:?}: expected {expected} statement(s), got {}:", statements.len());
@@ -444,5 +445,5 @@ pub async fn statement_counts(t: &TestDb) {
             }
         }
     }
-    assert!(report.is_empty(), "statement counts on {}:\n{report}", t.backend);
+    assert!(report.is_empty(), "statement counts of schema {} on {}:\n{report}", S::KIND.name(), t.backend);
 }

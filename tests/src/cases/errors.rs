@@ -1,38 +1,53 @@
 //! Failed writes: a duplicate key is [`Error::Conflict`](authjs_sea_orm::Error::Conflict) on the right record, a
 //! reference to a missing user is `NotFound(Record::User)`, and the stored state is unchanged afterwards.
 
+use authjs_sea_orm::schema::IdKind;
 use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterSession, NewUser, Record, UserUpdate, VerificationToken,
 };
 
 use super::{
-    assert_conflict, assert_not_found, given_account, given_authenticator, given_session, given_user,
-    given_user_with_email, given_verification_token,
+    assert_conflict, assert_not_found, auth_fields, given_account, given_authenticator, given_session, given_user,
+    given_user_with_email, given_verification_token, new_user,
 };
 use crate::TestDb;
 use crate::fixtures::{self, id};
+use crate::schemas::{TestSchema, id_kind};
 
 /// A second user with a taken e-mail address is a user conflict.
-pub async fn duplicate_user_email(t: &TestDb) {
+pub async fn duplicate_user_email<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let before = t.snapshot().await;
     let duplicate = NewUser { id: Some(id()), name: Some("Other".to_owned()), ..fixtures::user() };
     assert_eq!(duplicate.email, user.email);
-    assert_conflict(t.adapter.create_user(duplicate).await, Record::User);
+    assert_conflict(t.adapter.create_user(new_user::<S>(duplicate)).await, Record::User);
     assert_eq!(t.snapshot().await, before);
 }
 
-/// A second user with a taken id is a user conflict.
-pub async fn duplicate_user_id(t: &TestDb) {
+/// A second user with a taken id is a user conflict. (A table whose ids the database generates ignores the given
+/// id: there the second user is created under a new id, and the first is untouched.)
+pub async fn duplicate_user_id<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let before = t.snapshot().await;
     let duplicate = NewUser { id: Some(user.id.clone()), ..fixtures::user_with_email("other@example.com") };
-    assert_conflict(t.adapter.create_user(duplicate).await, Record::User);
-    assert_eq!(t.snapshot().await, before);
+    match id_kind::<S>() {
+        IdKind::Text | IdKind::Uuid => {
+            assert_conflict(t.adapter.create_user(new_user::<S>(duplicate)).await, Record::User);
+            assert_eq!(t.snapshot().await, before);
+        }
+        IdKind::AutoIncrement => {
+            let created = t.adapter.create_user(new_user::<S>(duplicate.clone())).await.expect("create_user");
+            assert_ne!(created.id, user.id, "the given id is ignored");
+            assert_eq!(auth_fields(&created), fixtures::expected_user(&duplicate, &created.id));
+            assert_eq!(t.stored_user(&created.id).await, Some(created));
+            assert_eq!(t.stored_user(&user.id).await, Some(user), "the first user is untouched");
+            assert_eq!(t.snapshot().await.users.len(), before.users.len() + 1);
+        }
+    }
 }
 
 /// Changing a user's e-mail address to a taken one is a user conflict.
-pub async fn update_user_duplicate_email(t: &TestDb) {
+pub async fn update_user_duplicate_email<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let other = given_user_with_email(t, "other@example.com").await;
     let before = t.snapshot().await;
@@ -44,7 +59,7 @@ pub async fn update_user_duplicate_email(t: &TestDb) {
 }
 
 /// Linking `(provider, providerAccountId)` twice is an account conflict, whoever the second owner is.
-pub async fn duplicate_account(t: &TestDb) {
+pub async fn duplicate_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let other = given_user_with_email(t, "other@example.com").await;
     let account = given_account(t, fixtures::account(&user.id)).await;
@@ -56,7 +71,7 @@ pub async fn duplicate_account(t: &TestDb) {
 }
 
 /// Creating a session with a taken token is a session conflict (the existing session keeps its owner).
-pub async fn duplicate_session_token(t: &TestDb) {
+pub async fn duplicate_session_token<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let other = given_user_with_email(t, "other@example.com").await;
     let session = given_session(t, fixtures::session(&user.id)).await;
@@ -68,7 +83,7 @@ pub async fn duplicate_session_token(t: &TestDb) {
 }
 
 /// Storing the same `(identifier, token)` twice is a verification-token conflict.
-pub async fn duplicate_verification_token(t: &TestDb) {
+pub async fn duplicate_verification_token<S: TestSchema>(t: &TestDb<S>) {
     let token = given_verification_token(
         t,
         VerificationToken {
@@ -91,7 +106,7 @@ pub async fn duplicate_verification_token(t: &TestDb) {
 
 /// A credential id is globally unique: creating it again, for the same or another user, is an authenticator
 /// conflict.
-pub async fn duplicate_authenticator(t: &TestDb) {
+pub async fn duplicate_authenticator<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let other = given_user_with_email(t, "other@example.com").await;
     let credential_id = id();
@@ -105,7 +120,7 @@ pub async fn duplicate_authenticator(t: &TestDb) {
 }
 
 /// Linking an account to a missing user is `NotFound(User)`.
-pub async fn link_account_missing_user(t: &TestDb) {
+pub async fn link_account_missing_user<S: TestSchema>(t: &TestDb<S>) {
     given_user(t).await;
     let before = t.snapshot().await;
     assert_not_found(t.adapter.link_account(fixtures::account(&id())).await, Record::User);
@@ -115,7 +130,7 @@ pub async fn link_account_missing_user(t: &TestDb) {
 }
 
 /// Creating a session for a missing user is `NotFound(User)`.
-pub async fn create_session_missing_user(t: &TestDb) {
+pub async fn create_session_missing_user<S: TestSchema>(t: &TestDb<S>) {
     given_user(t).await;
     let before = t.snapshot().await;
     assert_not_found(t.adapter.create_session(fixtures::session(&id())).await, Record::User);
@@ -123,7 +138,7 @@ pub async fn create_session_missing_user(t: &TestDb) {
 }
 
 /// Creating an authenticator for a missing user is `NotFound(User)`.
-pub async fn create_authenticator_missing_user(t: &TestDb) {
+pub async fn create_authenticator_missing_user<S: TestSchema>(t: &TestDb<S>) {
     given_user(t).await;
     let before = t.snapshot().await;
     let credential_id = id();
@@ -135,7 +150,7 @@ pub async fn create_authenticator_missing_user(t: &TestDb) {
 }
 
 /// `update_authenticator_counter` of a missing credential is `NotFound(Authenticator)` and stores nothing.
-pub async fn update_authenticator_counter_not_found(t: &TestDb) {
+pub async fn update_authenticator_counter_not_found<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     given_authenticator(t, fixtures::authenticator(&user.id, &id(), 5, "usb")).await;
     let before = t.snapshot().await;

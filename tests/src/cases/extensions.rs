@@ -1,6 +1,7 @@
 //! The methods beyond Auth.js (`update_account`, the session listing and cleanup helpers) and the partial-update
 //! semantics of `update_user` and `update_session`.
 
+use authjs_sea_orm::schema::IdKind;
 use authjs_sea_orm::{
     AccountUpdate, Adapter, AdapterAccount, AdapterSession, AdapterUser, NewUser, Record, SessionUpdate, UserUpdate,
     VerificationToken,
@@ -8,14 +9,15 @@ use authjs_sea_orm::{
 use chrono::{Duration, Utc};
 
 use super::{
-    assert_not_found, given_account, given_session, given_user, given_user_with_email, given_verification_token,
-    sorted_sessions,
+    assert_not_found, auth_fields, given_account, given_session, given_user, given_user_with_email,
+    given_verification_token, new_user, sorted_sessions,
 };
 use crate::TestDb;
 use crate::fixtures::{self, id};
+use crate::schemas::{TestSchema, User, id_kind};
 
 /// Applies `update`, checks the return value equals the row and equals `expected`.
-async fn check_update_account(t: &TestDb, update: AccountUpdate, expected: &AdapterAccount) {
+async fn check_update_account<S: TestSchema>(t: &TestDb<S>, update: AccountUpdate, expected: &AdapterAccount) {
     let returned = t.adapter.update_account(update).await.expect("update_account");
     let stored = t.stored_account(&expected.provider, &expected.provider_account_id).await;
     assert_eq!(&returned, expected);
@@ -23,7 +25,7 @@ async fn check_update_account(t: &TestDb, update: AccountUpdate, expected: &Adap
 }
 
 /// `update_account`: each token field can be set, cleared or left alone; an empty update changes nothing.
-pub async fn update_account(t: &TestDb) {
+pub async fn update_account<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
     let other = given_account(t, fixtures::account(&user.id)).await;
@@ -108,7 +110,7 @@ pub async fn update_account(t: &TestDb) {
 }
 
 /// `update_account` of a missing account is [`Record::Account`] not found, and stores nothing.
-pub async fn update_account_not_found(t: &TestDb) {
+pub async fn update_account_not_found<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let account = given_account(t, fixtures::account(&user.id)).await;
     let before = t.snapshot().await;
@@ -133,7 +135,7 @@ pub async fn update_account_not_found(t: &TestDb) {
 }
 
 /// `list_sessions_by_user_id`: exactly the user's sessions, expired ones included; `[]` for an unknown user.
-pub async fn list_sessions_by_user_id(t: &TestDb) {
+pub async fn list_sessions_by_user_id<S: TestSchema>(t: &TestDb<S>) {
     let alice = given_user_with_email(t, "alice@example.com").await;
     let bob = given_user_with_email(t, "bob@example.com").await;
     let now = fixtures::now_with_millis();
@@ -154,7 +156,7 @@ pub async fn list_sessions_by_user_id(t: &TestDb) {
 }
 
 /// `delete_sessions_by_user_id`: deletes and counts exactly the user's sessions; other users' stay.
-pub async fn delete_sessions_by_user_id(t: &TestDb) {
+pub async fn delete_sessions_by_user_id<S: TestSchema>(t: &TestDb<S>) {
     let alice = given_user_with_email(t, "alice@example.com").await;
     let bob = given_user_with_email(t, "bob@example.com").await;
     for _ in 0..3 {
@@ -179,7 +181,7 @@ pub async fn delete_sessions_by_user_id(t: &TestDb) {
 }
 
 /// `delete_expired_sessions(now)`: deletes and counts the sessions that expired before `now`, and only those.
-pub async fn delete_expired_sessions(t: &TestDb) {
+pub async fn delete_expired_sessions<S: TestSchema>(t: &TestDb<S>) {
     let alice = given_user_with_email(t, "alice@example.com").await;
     let bob = given_user_with_email(t, "bob@example.com").await;
     let now = fixtures::now_with_millis();
@@ -189,7 +191,7 @@ pub async fn delete_expired_sessions(t: &TestDb) {
         let owner = if i % 2 == 0 { &alice.id } else { &bob.id };
         given_session(t, fixtures::session_expiring(owner, *expires)).await;
     }
-    let live_sessions: Vec<_> = t.snapshot().await.sessions.into_iter().filter(|s| s.expires.to_utc() > now).collect();
+    let live_sessions: Vec<_> = t.snapshot().await.sessions.into_iter().filter(|s| s.expires > now).collect();
     assert_eq!(live_sessions.len(), 2);
 
     assert_eq!(t.adapter.delete_expired_sessions(now).await.expect("delete_expired_sessions"), 3);
@@ -200,7 +202,7 @@ pub async fn delete_expired_sessions(t: &TestDb) {
 
 /// `delete_expired_verification_tokens(now)`: deletes and counts the tokens that expired before `now`, and only
 /// those.
-pub async fn delete_expired_verification_tokens(t: &TestDb) {
+pub async fn delete_expired_verification_tokens<S: TestSchema>(t: &TestDb<S>) {
     let now = fixtures::now_with_millis();
     let expired = [now - Duration::days(2), now - Duration::minutes(1), now - Duration::milliseconds(1)];
     let live = [now + Duration::milliseconds(1), now + Duration::minutes(15)];
@@ -218,23 +220,23 @@ pub async fn delete_expired_verification_tokens(t: &TestDb) {
     }
 
     assert_eq!(t.adapter.delete_expired_verification_tokens(now).await.expect("delete_expired"), 3);
-    let mut stored: Vec<_> =
-        t.snapshot().await.verification_tokens.into_iter().map(crate::raw::verification_token_of).collect();
+    let mut stored = t.snapshot().await.verification_tokens;
     stored.sort_by(|a, b| a.token.cmp(&b.token));
     live_tokens.sort_by(|a, b| a.token.cmp(&b.token));
     assert_eq!(stored, live_tokens);
     assert_eq!(t.adapter.delete_expired_verification_tokens(now).await.expect("again"), 0);
 }
 
-/// Applies `update` and checks the return value equals the row and equals `expected`.
-async fn check_update_user(t: &TestDb, update: UserUpdate, expected: &AdapterUser) {
+/// Applies `update` and checks the return value equals the row and equals `expected` (whose extra part, where it
+/// mirrors the Auth.js fields, is brought in line with them first: [`TestSchema::synced`]).
+async fn check_update_user<S: TestSchema>(t: &TestDb<S>, update: UserUpdate, expected: &User<S>) {
     let returned = t.adapter.update_user(update).await.expect("update_user");
-    assert_eq!(&returned, expected);
+    assert_eq!(returned, S::synced(expected.clone()));
     assert_eq!(t.stored_user(&expected.id).await, Some(returned), "update_user returns the stored user");
 }
 
 /// `update_user`: each nullable field can be left alone, set and cleared, independently of the others.
-pub async fn update_user_fields(t: &TestDb) {
+pub async fn update_user_fields<S: TestSchema>(t: &TestDb<S>) {
     let user = given_user(t).await;
     let bystander = given_user_with_email(t, "bystander@example.com").await;
     let key = || UserUpdate::new(&user.id);
@@ -280,7 +282,7 @@ pub async fn update_user_fields(t: &TestDb) {
         email: Some("grace@example.com".to_owned()),
         email_verified: Some(fixtures::ms0(Utc::now())),
         image: Some("https://example.com/grace.png".to_owned()),
-        extra: (),
+        extra: expected.extra.clone(),
     };
     check_update_user(
         t,
@@ -299,7 +301,7 @@ pub async fn update_user_fields(t: &TestDb) {
 }
 
 /// `update_user` of a missing user is [`Record::User`] not found, and creates nothing.
-pub async fn update_user_not_found(t: &TestDb) {
+pub async fn update_user_not_found<S: TestSchema>(t: &TestDb<S>) {
     given_user(t).await;
     let before = t.snapshot().await;
     assert_not_found(
@@ -310,14 +312,23 @@ pub async fn update_user_not_found(t: &TestDb) {
     assert_eq!(t.snapshot().await, before);
 }
 
-/// `create_user` without an id (WebAuthn sign-up) generates a UUID v4 string, and stores the user under it.
-pub async fn create_user_generates_uuid(t: &TestDb) {
+/// `create_user` without an id (WebAuthn sign-up) generates a UUID v4 string, and stores the user under it. (A
+/// table whose ids the database generates gets the database's next id instead.)
+pub async fn create_user_generates_uuid<S: TestSchema>(t: &TestDb<S>) {
     let new = NewUser { id: None, email: Some("webauthn@example.com".to_owned()), ..NewUser::default() };
-    let created = t.adapter.create_user(new.clone()).await.expect("create_user");
-    let uuid = uuid::Uuid::parse_str(&created.id).expect("the generated id is a UUID");
-    assert_eq!(uuid.get_version_num(), 4, "the generated id is a UUID v4");
-    assert_eq!(created.id, uuid.hyphenated().to_string(), "hyphenated lower-case form");
-    assert_eq!(created, fixtures::expected_user(&new, &created.id));
+    let created = t.adapter.create_user(new_user::<S>(new.clone())).await.expect("create_user");
+    match id_kind::<S>() {
+        IdKind::Text | IdKind::Uuid => {
+            let uuid = uuid::Uuid::parse_str(&created.id).expect("the generated id is a UUID");
+            assert_eq!(uuid.get_version_num(), 4, "the generated id is a UUID v4");
+            assert_eq!(created.id, uuid.hyphenated().to_string(), "hyphenated lower-case form");
+        }
+        IdKind::AutoIncrement => {
+            created.id.parse::<i64>().expect("the generated id is an integer");
+        }
+    }
+    assert_eq!(auth_fields(&created), fixtures::expected_user(&new, &created.id));
+    S::check_default_extra(&created);
     assert_eq!(t.stored_user(&created.id).await, Some(created.clone()));
 
     let second = t.adapter.create_user(NewUser::default()).await.expect("create_user with nothing");
@@ -326,9 +337,10 @@ pub async fn create_user_generates_uuid(t: &TestDb) {
 }
 
 /// Users without an e-mail address (OAuth profiles may lack one) do not conflict with each other.
-pub async fn users_without_email(t: &TestDb) {
+pub async fn users_without_email<S: TestSchema>(t: &TestDb<S>) {
     let a = t.adapter.create_user(NewUser { id: Some(id()), ..NewUser::default() }).await.expect("first");
     let b = t.adapter.create_user(NewUser { id: Some(id()), ..NewUser::default() }).await.expect("second");
+    assert_ne!(a.id, b.id);
     assert_eq!(a.email, None);
     assert_eq!(t.stored_user(&a.id).await, Some(a));
     assert_eq!(t.stored_user(&b.id).await, Some(b));
@@ -336,7 +348,7 @@ pub async fn users_without_email(t: &TestDb) {
 
 /// `update_session`: the owner can be changed too, fields left `None` stay, and an unknown session is `None`. Moving
 /// a session to a missing user is `NotFound(User)` and changes nothing.
-pub async fn update_session_fields(t: &TestDb) {
+pub async fn update_session_fields<S: TestSchema>(t: &TestDb<S>) {
     let alice = given_user_with_email(t, "alice@example.com").await;
     let bob = given_user_with_email(t, "bob@example.com").await;
     let session = given_session(t, fixtures::session(&alice.id)).await;

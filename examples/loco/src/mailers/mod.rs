@@ -1,0 +1,3 @@
+//! The app's mailers.
+
+pub mod auth;

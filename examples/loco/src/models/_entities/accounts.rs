@@ -1,0 +1,80 @@
+//! `accounts`: OAuth and other accounts linked to a user.
+
+use authjs_sea_orm::schema::AccountTable;
+use sea_orm::entity::prelude::*;
+
+/// A row of `accounts`.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    /// Owner (`users.id`).
+    pub user_id: i64,
+    /// Account type.
+    pub r#type: String,
+    /// Provider id.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub provider: String,
+    /// Id at the provider.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub provider_account_id: String,
+    /// Refresh token.
+    pub refresh_token: Option<String>,
+    /// Access token.
+    pub access_token: Option<String>,
+    /// Expiry, epoch seconds.
+    pub expires_at: Option<i64>,
+    /// Token type.
+    pub token_type: Option<String>,
+    /// Scopes.
+    pub scope: Option<String>,
+    /// Id token.
+    pub id_token: Option<String>,
+    /// Session state.
+    pub session_state: Option<String>,
+}
+
+// Written by hand: tokens stay out of logs.
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("user_id", &self.user_id)
+            .field("provider", &self.provider)
+            .field("provider_account_id", &self.provider_account_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Relations of `accounts`.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The owner.
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl AccountTable for Entity {
+    const USER_ID: Column = Column::UserId;
+    const TYPE: Column = Column::Type;
+    const PROVIDER: Column = Column::Provider;
+    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
+    const REFRESH_TOKEN: Column = Column::RefreshToken;
+    const ACCESS_TOKEN: Column = Column::AccessToken;
+    const EXPIRES_AT: Column = Column::ExpiresAt;
+    const TOKEN_TYPE: Column = Column::TokenType;
+    const SCOPE: Column = Column::Scope;
+    const ID_TOKEN: Column = Column::IdToken;
+    const SESSION_STATE: Column = Column::SessionState;
+}

@@ -1,0 +1,965 @@
+//! Interoperability with the real Auth.js code: the Rust adapter and `@auth/drizzle-adapter` (run by Node from
+//! `tests/interop/`) on one database, on SQLite (one file both open), PostgreSQL and MariaDB.
+//!
+//! 1. `drizzle_suite_on_our_schema`: our migrations create the database; `suite.mjs` drives all 19 Drizzle adapter
+//!    methods through the Auth.js adapter suite's scenario and asserts every result.
+//! 2. `cross_reading_*`: every record kind written by one side is read back by the other with identical values
+//!    (`rpc.mjs` runs the Drizzle calls the test asks for and checks them against the Rust values; the test checks
+//!    what Node reports as well); verification tokens are consumed across sides exactly once; a session created by
+//!    Node is found, extended and deleted by Rust. On our schema and on Drizzle's own.
+//! 3. `rust_adapter_on_drizzle_schema`: a database created from the DDL drizzle-kit generates for the adapter's
+//!    default tables (`drizzle-ddl.mjs`) passes the conformance cases, apart from the documented differences of
+//!    Drizzle's column types, which `drizzle_schema_differences` pins down.
+//!
+//! Needs Node 20+ and `npm ci --prefix tests/interop`. Without `node_modules` the tests print
+//! `skipped: run npm ci in tests/interop` and pass, unless `CI=true`, where they fail. PostgreSQL and MariaDB need
+//! `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL` as the rest of the suite does.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write as _;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use authjs_sea_orm::migration::{Migrator, MigratorTrait};
+use authjs_sea_orm::{
+    AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
+    VerificationToken,
+};
+use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
+use authjs_sea_orm_tests::{Backend, TestDb, cases, with_database};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use futures::FutureExt as _;
+use futures::future::LocalBoxFuture;
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running Node
+
+fn interop_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
+}
+
+/// Whether `node` and `tests/interop/node_modules` are there. If not: a failure with `CI=true`, else a skip.
+fn node_ready() -> bool {
+    let installed = interop_dir().join("node_modules/@auth/drizzle-adapter/package.json").is_file();
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if installed && node {
+        return true;
+    }
+    let why = if node { "tests/interop/node_modules is missing" } else { "node is not installed" };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}, but CI=true: run npm ci --prefix tests/interop");
+    }
+    eprintln!("skipped: run npm ci in tests/interop ({why})");
+    false
+}
+
+/// Where the Node side finds a test database.
+struct NodeDb {
+    /// `INTEROP_BACKEND`: `sqlite`, `postgres` or `mysql`.
+    backend: &'static str,
+    /// `INTEROP_DATABASE`: the SQLite file, or the server URL of the test database.
+    database: String,
+    /// More environment, for the MySQL time-zone test.
+    env: Vec<(&'static str, String)>,
+}
+
+impl NodeDb {
+    /// The database `t` uses, found by asking the connection.
+    async fn of(t: &TestDb) -> NodeDb {
+        let one = |sql: &str| Statement::from_string(t.db.get_database_backend(), sql);
+        let (backend, database) = match t.backend {
+            Backend::SqliteFile => {
+                let rows = t.db.query_all_raw(one("PRAGMA database_list")).await.unwrap();
+                let main = rows.iter().find(|r| r.try_get::<String>("", "name").unwrap() == "main").unwrap();
+                ("sqlite", main.try_get::<String>("", "file").unwrap())
+            }
+            Backend::Postgres => {
+                let row = t.db.query_one_raw(one("SELECT current_database()")).await.unwrap().unwrap();
+                let name: String = row.try_get_by_index(0).unwrap();
+                ("postgres", with_database(&std::env::var("AUTHJS_TEST_POSTGRES_URL").unwrap(), &name))
+            }
+            Backend::MySql => {
+                let row = t.db.query_one_raw(one("SELECT DATABASE()")).await.unwrap().unwrap();
+                let name: String = row.try_get_by_index(0).unwrap();
+                ("mysql", with_database(&std::env::var("AUTHJS_TEST_MYSQL_URL").unwrap(), &name))
+            }
+            Backend::SqliteMemory => panic!("Node cannot open another process's in-memory database"),
+        };
+        assert!(!database.is_empty(), "database location of {}", t.backend);
+        NodeDb { backend, database, env: Vec::new() }
+    }
+
+    /// Runs `node <script> <args>` on this database with `stdin`; returns exit success, stdout and stderr.
+    ///
+    /// The Node process runs in a time zone far from UTC, so nothing can depend on the host being in UTC.
+    fn run(&self, script: &str, args: &[&str], stdin: Option<&Value>) -> (bool, String, String) {
+        let mut cmd = Command::new("node");
+        cmd.arg(script)
+            .args(args)
+            .current_dir(interop_dir())
+            .env("INTEROP_BACKEND", self.backend)
+            .env("INTEROP_DATABASE", &self.database)
+            .env("TZ", "Pacific/Auckland")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn node {script}: {e}"));
+        let input = stdin.map(Value::to_string).unwrap_or_default();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs Drizzle adapter calls through `rpc.mjs`; panics if Node reports a failed expectation. Returns every
+    /// result, in the encoding of `lib/db.mjs`.
+    fn rpc(&self, calls: Vec<Value>) -> Vec<Value> {
+        let n = calls.len();
+        let (ok, stdout, stderr) = self.run("rpc.mjs", &[], Some(&json!({ "calls": calls })));
+        let report: Value = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_else(|| {
+            panic!("rpc.mjs on {} printed no report\nstdout: {stdout}\nstderr: {stderr}", self.backend)
+        });
+        assert!(
+            ok && report["failures"].as_array().is_some_and(Vec::is_empty),
+            "the Drizzle adapter on {} disagrees with the Rust side: {:#}\nstderr: {stderr}",
+            self.backend,
+            report["failures"]
+        );
+        let results = report["results"].as_array().unwrap().clone();
+        assert_eq!(results.len(), n);
+        results
+    }
+}
+
+/// One Drizzle adapter call for `rpc.mjs`, with the result Node must see.
+fn call(method: &str, args: Vec<Value>, expect: Value) -> Value {
+    json!({ "method": method, "args": args, "expect": expect })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Auth.js values as JSON (a `Date` is `{"$date": epochMillis}`), and back
+
+fn date(d: DateTime<Utc>) -> Value {
+    json!({ "$date": d.timestamp_millis() })
+}
+
+fn date_of(v: &Value) -> DateTime<Utc> {
+    let millis = v["$date"].as_i64().unwrap_or_else(|| panic!("not a Date: {v}"));
+    Utc.timestamp_millis_opt(millis).single().unwrap()
+}
+
+fn opt_string(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => panic!("not a string or null: {other}"),
+    }
+}
+
+fn string(v: &Value) -> String {
+    opt_string(v).unwrap_or_else(|| panic!("null where a string is required"))
+}
+
+/// Asserts `v` is an object with exactly these keys (the columns of the Drizzle table).
+fn assert_keys(v: &Value, keys: &[&str]) {
+    let mut got: Vec<&str> =
+        v.as_object().unwrap_or_else(|| panic!("not an object: {v}")).keys().map(String::as_str).collect();
+    got.sort_unstable();
+    let mut want = keys.to_vec();
+    want.sort_unstable();
+    assert_eq!(got, want, "keys of {v}");
+}
+
+fn user_json(u: &AdapterUser) -> Value {
+    json!({
+        "id": u.id,
+        "name": u.name,
+        "email": u.email,
+        "emailVerified": u.email_verified.map_or(Value::Null, date),
+        "image": u.image,
+    })
+}
+
+fn user_of(v: &Value) -> AdapterUser {
+    assert_keys(v, &["id", "name", "email", "emailVerified", "image"]);
+    AdapterUser {
+        id: string(&v["id"]),
+        name: opt_string(&v["name"]),
+        email: opt_string(&v["email"]),
+        email_verified: (!v["emailVerified"].is_null()).then(|| date_of(&v["emailVerified"])),
+        image: opt_string(&v["image"]),
+        extra: (),
+    }
+}
+
+fn account_json(a: &AdapterAccount) -> Value {
+    json!({
+        "userId": a.user_id,
+        "type": a.r#type.as_str(),
+        "provider": a.provider,
+        "providerAccountId": a.provider_account_id,
+        "refresh_token": a.refresh_token,
+        "access_token": a.access_token,
+        "expires_at": a.expires_at,
+        "token_type": a.token_type,
+        "scope": a.scope,
+        "id_token": a.id_token,
+        "session_state": a.session_state,
+    })
+}
+
+/// The account as Auth.js core passes it to `linkAccount`: absent token fields are left out, not `null`.
+fn account_arg(a: &AdapterAccount) -> Value {
+    let mut v = account_json(a);
+    v.as_object_mut().unwrap().retain(|_, field| !field.is_null());
+    v
+}
+
+fn account_of(v: &Value) -> AdapterAccount {
+    assert_keys(
+        v,
+        &[
+            "userId",
+            "type",
+            "provider",
+            "providerAccountId",
+            "refresh_token",
+            "access_token",
+            "expires_at",
+            "token_type",
+            "scope",
+            "id_token",
+            "session_state",
+        ],
+    );
+    AdapterAccount {
+        user_id: string(&v["userId"]),
+        r#type: string(&v["type"]).parse().unwrap(),
+        provider: string(&v["provider"]),
+        provider_account_id: string(&v["providerAccountId"]),
+        refresh_token: opt_string(&v["refresh_token"]),
+        access_token: opt_string(&v["access_token"]),
+        expires_at: (!v["expires_at"].is_null()).then(|| v["expires_at"].as_i64().unwrap()),
+        token_type: opt_string(&v["token_type"]),
+        scope: opt_string(&v["scope"]),
+        id_token: opt_string(&v["id_token"]),
+        session_state: opt_string(&v["session_state"]),
+    }
+}
+
+fn session_json(s: &AdapterSession) -> Value {
+    json!({ "sessionToken": s.session_token, "userId": s.user_id, "expires": date(s.expires) })
+}
+
+fn session_of(v: &Value) -> AdapterSession {
+    assert_keys(v, &["sessionToken", "userId", "expires"]);
+    AdapterSession {
+        session_token: string(&v["sessionToken"]),
+        user_id: string(&v["userId"]),
+        expires: date_of(&v["expires"]),
+    }
+}
+
+fn vt_json(t: &VerificationToken) -> Value {
+    json!({ "identifier": t.identifier, "token": t.token, "expires": date(t.expires) })
+}
+
+fn vt_of(v: &Value) -> VerificationToken {
+    assert_keys(v, &["identifier", "token", "expires"]);
+    VerificationToken {
+        identifier: string(&v["identifier"]),
+        token: string(&v["token"]),
+        expires: date_of(&v["expires"]),
+    }
+}
+
+fn authenticator_json(a: &AdapterAuthenticator) -> Value {
+    json!({
+        "credentialID": a.credential_id,
+        "userId": a.user_id,
+        "providerAccountId": a.provider_account_id,
+        "credentialPublicKey": a.credential_public_key,
+        "counter": a.counter,
+        "credentialDeviceType": a.credential_device_type,
+        "credentialBackedUp": a.credential_backed_up,
+        "transports": a.transports,
+    })
+}
+
+fn authenticator_of(v: &Value) -> AdapterAuthenticator {
+    assert_keys(
+        v,
+        &[
+            "credentialID",
+            "userId",
+            "providerAccountId",
+            "credentialPublicKey",
+            "counter",
+            "credentialDeviceType",
+            "credentialBackedUp",
+            "transports",
+        ],
+    );
+    AdapterAuthenticator {
+        credential_id: string(&v["credentialID"]),
+        user_id: string(&v["userId"]),
+        provider_account_id: string(&v["providerAccountId"]),
+        credential_public_key: string(&v["credentialPublicKey"]),
+        counter: v["counter"].as_i64().unwrap(),
+        credential_device_type: string(&v["credentialDeviceType"]),
+        credential_backed_up: v["credentialBackedUp"].as_bool().unwrap_or_else(|| panic!("not a boolean: {v}")),
+        transports: opt_string(&v["transports"]),
+    }
+}
+
+fn sorted(mut list: Vec<AdapterAuthenticator>) -> Vec<AdapterAuthenticator> {
+    list.sort_by(|a, b| a.credential_id.cmp(&b.credential_id));
+    list
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Databases
+
+/// Which tables a test database holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tables {
+    /// Created by our migration.
+    Ours,
+    /// Created from the DDL drizzle-kit generates for the Drizzle adapter's default schema.
+    Drizzle,
+}
+
+/// The DDL drizzle-kit generates for the adapter's default tables on `backend`'s dialect.
+fn drizzle_ddl(backend: Backend) -> String {
+    let dialect = match backend {
+        Backend::SqliteMemory | Backend::SqliteFile => "sqlite",
+        Backend::Postgres => "pg",
+        Backend::MySql => "mysql",
+    };
+    let node = NodeDb { backend: "", database: String::new(), env: Vec::new() };
+    let (ok, ddl, stderr) = node.run("drizzle-ddl.mjs", &[dialect], None);
+    assert!(ok && ddl.contains("CREATE TABLE"), "drizzle-kit generate ({dialect}) failed: {stderr}");
+    ddl
+}
+
+/// A fresh database on `backend` (a file for SQLite) holding `tables`. For [`Tables::Drizzle`]: our migration is
+/// rolled back (leaving an empty database but for `seaql_migrations`), then `ddl` is applied statement by statement.
+async fn database(backend: Backend, tables: Tables, ddl: Option<&str>) -> Option<TestDb> {
+    let t = TestDb::new(backend).await?;
+    if tables == Tables::Drizzle {
+        Migrator::down(&t.db, None).await.unwrap();
+        for statement in ddl.unwrap().split("--> statement-breakpoint") {
+            let statement = statement.trim();
+            if !statement.is_empty() {
+                t.db.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+        }
+    }
+    Some(t)
+}
+
+/// The instant a `session`/`verificationToken` `expires` column keeps: Drizzle's MySQL `timestamp` (fsp 0) drops the
+/// milliseconds (MariaDB truncates; MySQL 8 rounds, so the tests use milliseconds below 500, where both agree).
+fn kept_expires(backend: Backend, tables: Tables, instant: DateTime<Utc>) -> DateTime<Utc> {
+    if tables == Tables::Drizzle && backend == Backend::MySql { fixtures::ms0(instant) } else { instant }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Check 1
+
+/// Our migrations create the database; the real Drizzle adapter passes the Auth.js suite's scenario on it.
+async fn drizzle_suite_on_our_schema(backend: Backend) {
+    if !node_ready() {
+        return;
+    }
+    let Some(t) = TestDb::new(backend).await else { return };
+    let node = NodeDb::of(&t).await;
+    let (ok, stdout, stderr) = node.run("suite.mjs", &[], None);
+    let summary: Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("suite.mjs printed no summary\nstdout: {stdout}\nstderr: {stderr}"));
+    assert!(ok && summary["failed"] == json!([]), "Drizzle adapter suite on {backend}:\n{stdout}\n{stderr}");
+    assert_eq!(summary["passed"].as_array().unwrap().len(), 24, "{stdout}");
+    let methods: Vec<&str> = summary["methods"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    let mut all = vec![
+        "createUser",
+        "getUser",
+        "getUserByEmail",
+        "getUserByAccount",
+        "updateUser",
+        "deleteUser",
+        "linkAccount",
+        "unlinkAccount",
+        "createSession",
+        "getSessionAndUser",
+        "updateSession",
+        "deleteSession",
+        "createVerificationToken",
+        "useVerificationToken",
+        "getAccount",
+        "getAuthenticator",
+        "createAuthenticator",
+        "listAuthenticatorsByUserId",
+        "updateAuthenticatorCounter",
+    ];
+    all.sort_unstable();
+    assert_eq!(methods, all, "all 19 adapter methods ran");
+    // What Drizzle left behind reads back through the Rust adapter too.
+    let users = authjs_sea_orm::entity::user::Entity::find().all(&t.db).await.unwrap();
+    assert!(users.len() >= 5, "users the suite left: {}", users.len());
+    for user in users {
+        let read = t.adapter.get_user(&user.id).await.unwrap().unwrap();
+        assert_eq!(read.email, user.email);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Check 2
+
+/// Rust writes every record kind, Node reads it; Node writes every record kind, Rust reads it; verification tokens
+/// and a session cross sides.
+async fn cross_reading(backend: Backend, tables: Tables) {
+    if !node_ready() {
+        return;
+    }
+    let ddl = (tables == Tables::Drizzle).then(|| drizzle_ddl(backend));
+    let Some(t) = database(backend, tables, ddl.as_deref()).await else { return };
+    let node = NodeDb::of(&t).await;
+    let kept = |d| kept_expires(backend, tables, d);
+    let soon = Utc::now() + Duration::days(1);
+
+    // --- Written by Rust, read by Node ---------------------------------------------------------------------------
+    let u1 = t
+        .adapter
+        .create_user(NewUser {
+            id: Some(id()),
+            name: Some("Ada Lovelace".into()),
+            email: Some(format!("ada-{}@example.com", id())),
+            email_verified: Some(at_millis(Utc::now(), 789)),
+            image: Some("https://example.com/ada.png".into()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    let u2 = t
+        .adapter
+        .create_user(NewUser { id: Some(id()), email: Some(format!("bob-{}@example.com", id())), ..NewUser::default() })
+        .await
+        .unwrap();
+    assert_eq!((u2.email_verified, &u2.name, &u2.image), (None, &None, &None));
+    let a_full = t
+        .adapter
+        .link_account(AdapterAccount {
+            refresh_token: Some(format!("refresh-{}", id())),
+            access_token: Some(format!("access-{}", id())),
+            expires_at: Some(1_800_000_000),
+            token_type: Some("bearer".into()),
+            scope: Some("openid email profile".into()),
+            id_token: Some(format!("eyJ.{}", id())),
+            session_state: Some(id()),
+            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
+        })
+        .await
+        .unwrap();
+    let a_none = t.adapter.link_account(AdapterAccount::new(&u2.id, AccountType::Oauth, "github", id())).await.unwrap();
+    let s1 = t
+        .adapter
+        .create_session(AdapterSession {
+            session_token: id(),
+            user_id: u1.id.clone(),
+            expires: at_millis(soon + Duration::days(29), 456),
+        })
+        .await
+        .unwrap();
+    // What the column keeps. (On Drizzle's MySQL tables `create_session` returns the milliseconds it was given, not
+    // the stored, truncated value: it does not re-read the row.)
+    let s1 = AdapterSession { expires: kept(s1.expires), ..s1 };
+    let v1 = t
+        .adapter
+        .create_verification_token(VerificationToken {
+            identifier: u1.email.clone().unwrap(),
+            token: fixtures::hashed_token(),
+            expires: at_millis(soon, 123),
+        })
+        .await
+        .unwrap();
+    let v1 = VerificationToken { expires: kept(v1.expires), ..v1 };
+    let au1 = t
+        .adapter
+        .create_authenticator(AdapterAuthenticator {
+            credential_id: id(),
+            user_id: u1.id.clone(),
+            provider_account_id: id(),
+            credential_public_key: id(),
+            counter: 7,
+            credential_device_type: "multiDevice".into(),
+            credential_backed_up: true,
+            transports: Some("usb,ble,nfc".into()),
+        })
+        .await
+        .unwrap();
+    let au2 = t
+        .adapter
+        .create_authenticator(AdapterAuthenticator {
+            credential_id: id(),
+            user_id: u1.id.clone(),
+            provider_account_id: id(),
+            credential_public_key: id(),
+            counter: 0,
+            credential_device_type: "singleDevice".into(),
+            credential_backed_up: false,
+            transports: None,
+        })
+        .await
+        .unwrap();
+    let au1_bumped = AdapterAuthenticator { counter: 4242, ..au1.clone() };
+    let key = |a: &AdapterAccount| json!({ "provider": a.provider, "providerAccountId": a.provider_account_id });
+    let vt_key = |v: &VerificationToken| json!({ "identifier": v.identifier, "token": v.token });
+
+    let r = node.rpc(vec![
+        call("getUser", vec![json!(u1.id)], user_json(&u1)),
+        call("getUser", vec![json!(u2.id)], user_json(&u2)),
+        call("getUserByEmail", vec![json!(u1.email)], user_json(&u1)),
+        call("getUserByEmail", vec![json!(u2.email)], user_json(&u2)),
+        call("getUserByAccount", vec![key(&a_full)], user_json(&u1)),
+        call("getUserByAccount", vec![key(&a_none)], user_json(&u2)),
+        call("getAccount", vec![json!(a_full.provider_account_id), json!(a_full.provider)], account_json(&a_full)),
+        call("getAccount", vec![json!(a_none.provider_account_id), json!(a_none.provider)], account_json(&a_none)),
+        call(
+            "getSessionAndUser",
+            vec![json!(s1.session_token)],
+            json!({ "session": session_json(&s1), "user": user_json(&u1) }),
+        ),
+        call("getAuthenticator", vec![json!(au1.credential_id)], authenticator_json(&au1)),
+        call("getAuthenticator", vec![json!(au2.credential_id)], authenticator_json(&au2)),
+        json!({
+            "method": "listAuthenticatorsByUserId", "args": [u1.id], "unordered": true,
+            "expect": [authenticator_json(&au1), authenticator_json(&au2)],
+        }),
+        // A token created by Rust is used by Node, once.
+        call("useVerificationToken", vec![vt_key(&v1)], vt_json(&v1)),
+        call("useVerificationToken", vec![vt_key(&v1)], Value::Null),
+        call(
+            "updateAuthenticatorCounter",
+            vec![json!(au1.credential_id), json!(4242)],
+            authenticator_json(&au1_bumped),
+        ),
+    ]);
+    // The same results, checked on this side.
+    assert_eq!(user_of(&r[0]), u1);
+    assert_eq!(user_of(&r[1]), u2);
+    assert_eq!(
+        (user_of(&r[2]), user_of(&r[3]), user_of(&r[4]), user_of(&r[5])),
+        (u1.clone(), u2.clone(), u1.clone(), u2.clone())
+    );
+    assert_eq!(account_of(&r[6]), a_full);
+    assert_eq!(account_of(&r[7]), a_none);
+    assert_eq!((session_of(&r[8]["session"]), user_of(&r[8]["user"])), (s1.clone(), u1.clone()));
+    assert_eq!(authenticator_of(&r[9]), au1);
+    assert_eq!(authenticator_of(&r[10]), au2);
+    assert_eq!(
+        sorted(r[11].as_array().unwrap().iter().map(authenticator_of).collect()),
+        sorted(vec![au1.clone(), au2.clone()])
+    );
+    assert_eq!(vt_of(&r[12]), v1);
+    assert_eq!(r[13], Value::Null);
+    assert_eq!(authenticator_of(&r[14]), au1_bumped);
+    assert_eq!(t.adapter.use_verification_token(&v1.identifier, &v1.token).await.unwrap(), None, "used by Node");
+    assert_eq!(t.adapter.get_authenticator(&au1.credential_id).await.unwrap(), Some(au1_bumped));
+
+    // --- Written by Node, read by Rust ---------------------------------------------------------------------------
+    let u3_new = AdapterUser {
+        id: id(),
+        name: Some("Grace Hopper".into()),
+        email: Some(format!("grace-{}@example.com", id())),
+        email_verified: Some(at_millis(Utc::now(), 987)),
+        image: Some("https://example.com/grace.png".into()),
+        extra: (),
+    };
+    // Core's OAuth sign-up passes `emailVerified: null` and leaves out what the profile lacks.
+    let u4_email = format!("ed-{}@example.com", id());
+    let u4_arg = json!({ "id": id(), "email": u4_email, "emailVerified": null });
+    // Drizzle's default `user.id` has a `$defaultFn`, so its `createUser` drops the id core passes and stores a new
+    // UUID (on every dialect): take the ids from the results.
+    let r = node.rpc(vec![
+        json!({ "method": "createUser", "args": [user_json(&u3_new)] }),
+        json!({ "method": "createUser", "args": [u4_arg] }),
+    ]);
+    let (u3, u4) = (user_of(&r[0]), user_of(&r[1]));
+    assert_ne!(u3.id, u3_new.id, "Drizzle generates user ids");
+    assert_eq!(u3, AdapterUser { id: u3.id.clone(), ..u3_new });
+    assert!(uuid::Uuid::parse_str(&u4.id).is_ok(), "{}", u4.id);
+    let u4_expected = AdapterUser {
+        id: u4.id.clone(),
+        name: None,
+        email: Some(u4_email),
+        email_verified: None,
+        image: None,
+        extra: (),
+    };
+    assert_eq!(u4, u4_expected);
+    let a3 = AdapterAccount {
+        refresh_token: Some(format!("refresh-{}", id())),
+        access_token: Some(format!("access-{}", id())),
+        expires_at: Some(1_900_000_001),
+        token_type: Some("dpop".into()),
+        scope: Some("read:user".into()),
+        id_token: Some(format!("eyJ.{}", id())),
+        session_state: Some(id()),
+        ..AdapterAccount::new(&u3.id, AccountType::Oauth, "gitlab", id())
+    };
+    let a4 = AdapterAccount::new(&u4.id, AccountType::Email, "email", u4.email.clone().unwrap());
+    let s2 = AdapterSession {
+        session_token: id(),
+        user_id: u3.id.clone(),
+        expires: at_millis(soon + Duration::days(6), 321),
+    };
+    let v2 = VerificationToken {
+        identifier: u4.email.clone().unwrap(),
+        token: fixtures::hashed_token(),
+        expires: at_millis(soon, 234),
+    };
+    let au3 = AdapterAuthenticator {
+        credential_id: id(),
+        user_id: u3.id.clone(),
+        provider_account_id: id(),
+        credential_public_key: id(),
+        counter: 12,
+        credential_device_type: "multiDevice".into(),
+        credential_backed_up: true,
+        transports: Some("internal,hybrid".into()),
+    };
+    let au4 = AdapterAuthenticator {
+        credential_id: id(),
+        user_id: u4.id.clone(),
+        provider_account_id: id(),
+        credential_public_key: id(),
+        counter: 0,
+        credential_device_type: "singleDevice".into(),
+        credential_backed_up: false,
+        transports: None,
+    };
+    let s2_kept = AdapterSession { expires: kept(s2.expires), ..s2.clone() };
+    let v2_kept = VerificationToken { expires: kept(v2.expires), ..v2.clone() };
+    let r = node.rpc(vec![
+        call("getUser", vec![json!(u3.id)], user_json(&u3)),
+        call("getUser", vec![json!(u4.id)], user_json(&u4)),
+        json!({ "method": "linkAccount", "args": [account_arg(&a3)] }),
+        json!({ "method": "linkAccount", "args": [account_arg(&a4)] }),
+        call("createSession", vec![session_json(&s2)], session_json(&s2_kept)),
+        call("createVerificationToken", vec![vt_json(&v2)], vt_json(&v2_kept)),
+        call("createAuthenticator", vec![authenticator_json(&au3)], authenticator_json(&au3)),
+        call("createAuthenticator", vec![authenticator_json(&au4)], authenticator_json(&au4)),
+    ]);
+    assert_eq!((user_of(&r[0]), user_of(&r[1])), (u3.clone(), u4.clone()));
+    assert_eq!(session_of(&r[4]), s2_kept);
+    assert_eq!(vt_of(&r[5]), v2_kept);
+    assert_eq!((authenticator_of(&r[6]), authenticator_of(&r[7])), (au3.clone(), au4.clone()));
+
+    let a = &t.adapter;
+    assert_eq!(a.get_user(&u3.id).await.unwrap(), Some(u3.clone()));
+    assert_eq!(a.get_user(&u4.id).await.unwrap(), Some(u4.clone()));
+    assert_eq!(a.get_user_by_email(u3.email.as_deref().unwrap()).await.unwrap(), Some(u3.clone()));
+    assert_eq!(a.get_user_by_email(u4.email.as_deref().unwrap()).await.unwrap(), Some(u4.clone()));
+    assert_eq!(a.get_user_by_account(&a3.provider, &a3.provider_account_id).await.unwrap(), Some(u3.clone()));
+    assert_eq!(a.get_user_by_account(&a4.provider, &a4.provider_account_id).await.unwrap(), Some(u4.clone()));
+    assert_eq!(a.get_account(&a3.provider, &a3.provider_account_id).await.unwrap(), Some(a3.clone()));
+    assert_eq!(a.get_account(&a4.provider, &a4.provider_account_id).await.unwrap(), Some(a4.clone()));
+    assert_eq!(a.get_authenticator(&au3.credential_id).await.unwrap(), Some(au3.clone()));
+    assert_eq!(a.get_authenticator(&au4.credential_id).await.unwrap(), Some(au4.clone()));
+    assert_eq!(a.list_authenticators_by_user_id(&u3.id).await.unwrap(), vec![au3.clone()]);
+    assert_eq!(a.list_authenticators_by_user_id(&u4.id).await.unwrap(), vec![au4.clone()]);
+    assert_eq!(a.list_sessions_by_user_id(&u3.id).await.unwrap(), vec![s2_kept.clone()]);
+
+    // A token created by Node is used by Rust, once; Node then finds nothing.
+    assert_eq!(a.use_verification_token(&v2.identifier, &v2.token).await.unwrap(), Some(v2_kept.clone()));
+    assert_eq!(a.use_verification_token(&v2.identifier, &v2.token).await.unwrap(), None);
+
+    // A session created by Node: found, extended and deleted by Rust.
+    assert_eq!(a.get_session_and_user(&s2.session_token).await.unwrap(), Some((s2_kept.clone(), u3.clone())));
+    let extended = at_millis(soon + Duration::days(30), 345);
+    let s2_extended = AdapterSession { expires: kept(extended), ..s2.clone() };
+    assert_eq!(
+        a.update_session(SessionUpdate::expires(&s2.session_token, extended)).await.unwrap(),
+        Some(s2_extended.clone())
+    );
+    let r = node.rpc(vec![
+        call("useVerificationToken", vec![vt_key(&v2)], Value::Null),
+        call(
+            "getSessionAndUser",
+            vec![json!(s2.session_token)],
+            json!({ "session": session_json(&s2_extended), "user": user_json(&u3) }),
+        ),
+    ]);
+    assert_eq!(session_of(&r[1]["session"]), s2_extended);
+    assert_eq!(a.delete_session(&s2.session_token).await.unwrap(), Some(s2_extended));
+    assert_eq!(a.get_session_and_user(&s2.session_token).await.unwrap(), None);
+    node.rpc(vec![call("getSessionAndUser", vec![json!(s2.session_token)], Value::Null)]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Check 3
+
+type Case = fn(&TestDb) -> LocalBoxFuture<'_, ()>;
+
+/// `(name, case)` for each named conformance case.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        vec![$((stringify!($name), {
+            fn run(t: &TestDb) -> LocalBoxFuture<'_, ()> {
+                Box::pin(cases::$name(t))
+            }
+            run as Case
+        })),*]
+    };
+}
+
+/// The conformance cases that hold on Drizzle's own tables on `backend`: all of them on SQLite; on PostgreSQL all but
+/// those storing 64-bit integers or ids; on MySQL/MariaDB also not those needing milliseconds in `expires` or
+/// case-sensitive keys. `drizzle_schema_differences` pins down what happens instead.
+fn cases_on_drizzle_tables(backend: Backend) -> Vec<(&'static str, Case)> {
+    let mut list = cases![
+        // The Auth.js suite (its fixtures' `expires` have no milliseconds, except in the three below).
+        required_methods_exist,
+        create_user,
+        get_user,
+        get_user_by_email,
+        create_session,
+        get_session_and_user,
+        update_user,
+        link_account,
+        get_user_by_account,
+        delete_session,
+        verification_token_methods_exist,
+        future_methods_exist,
+        unlink_account,
+        delete_user,
+        get_account,
+        create_authenticator,
+        get_authenticator,
+        list_authenticators_by_user_id,
+        update_authenticator_counter,
+        // Extensions and partial updates.
+        update_account_not_found,
+        delete_sessions_by_user_id,
+        update_user_fields,
+        update_user_not_found,
+        create_user_generates_uuid,
+        users_without_email,
+        // Failed writes.
+        duplicate_user_email,
+        duplicate_user_id,
+        update_user_duplicate_email,
+        duplicate_account,
+        duplicate_session_token,
+        duplicate_verification_token,
+        duplicate_authenticator,
+        link_account_missing_user,
+        create_session_missing_user,
+        create_authenticator_missing_user,
+        update_authenticator_counter_not_found,
+        // Behaviour.
+        delete_user_cascades,
+        statement_counts,
+    ];
+    if backend != Backend::MySql {
+        // Milliseconds in session and verification-token `expires`: MySQL's `timestamp` (fsp 0) drops them.
+        list.extend(cases![
+            update_session,
+            create_verification_token,
+            use_verification_token,
+            update_session_fields,
+            list_sessions_by_user_id,
+            delete_expired_sessions,
+            delete_expired_verification_tokens,
+            use_verification_token_returns_expired,
+            use_verification_token_concurrent,
+            get_session_and_user_returns_expired,
+            dates_round_trip_with_millis,
+        ]);
+        // Keys compare exactly: on MySQL Drizzle's tables take the server's (case-insensitive) collation.
+        list.extend(cases![use_verification_token_requires_both, session_token_is_case_sensitive]);
+    }
+    if backend.is_sqlite() {
+        // 64-bit `counter`/`expires_at` and a 3000-character id token: SQLite's `integer` and `text` hold them;
+        // PostgreSQL's `integer` and MySQL's `int`/`varchar(2048)` do not.
+        list.extend(cases![update_account, authenticator_counter_beyond_i32]);
+    }
+    list
+}
+
+/// Each case on a fresh database created from drizzle-kit's DDL; fails listing every case that failed.
+async fn rust_adapter_on_drizzle_schema(backend: Backend) {
+    if !node_ready() || TestDb::new(backend).await.is_none() {
+        return;
+    }
+    let ddl = drizzle_ddl(backend);
+    let mut failed = Vec::new();
+    let all = cases_on_drizzle_tables(backend);
+    let ran = all.len();
+    for (name, case) in all {
+        let t = database(backend, Tables::Drizzle, Some(&ddl)).await.unwrap();
+        if AssertUnwindSafe(case(&t)).catch_unwind().await.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(ran >= 38, "{ran} cases ran");
+    assert!(failed.is_empty(), "cases failing on Drizzle's own {backend} tables: {failed:?}");
+}
+
+/// What differs on Drizzle's own tables, pinned down: 32-bit `counter`/`expires_at` on PostgreSQL and MySQL,
+/// second-precision `expires` and the server's collation on MySQL. Everything else reads and writes as on ours.
+async fn drizzle_schema_differences(backend: Backend) {
+    if !node_ready() {
+        return;
+    }
+    let ddl = drizzle_ddl(backend);
+    let Some(t) = database(backend, Tables::Drizzle, Some(&ddl)).await else { return };
+    let user = cases::given_user(&t).await;
+
+    // `counter` and `expires_at` are `integer`/`int`: 2^31 and beyond do not fit on PostgreSQL and MySQL.
+    let data = fixtures::authenticator(&user.id, &id(), 5, "usb");
+    cases::given_authenticator(&t, data.clone()).await;
+    let big = t.adapter.update_authenticator_counter(&data.credential_id, i64::from(u32::MAX)).await;
+    let account = AdapterAccount { expires_at: Some(4_102_444_800), ..fixtures::account(&user.id) }; // 2100
+    let linked = t.adapter.link_account(account.clone()).await;
+    if backend.is_sqlite() {
+        assert_eq!(big.unwrap().counter, i64::from(u32::MAX));
+        assert_eq!(linked.unwrap(), account);
+    } else {
+        assert!(big.is_err(), "counter 2^32-1 in a 32-bit column on {backend}");
+        assert!(linked.is_err(), "expires_at 2100 in a 32-bit column on {backend}");
+        assert_eq!(t.adapter.get_authenticator(&data.credential_id).await.unwrap(), Some(data), "unchanged");
+    }
+
+    // Session and verification-token `expires` keep milliseconds, except MySQL's `timestamp` (fsp 0);
+    // `emailVerified` is `timestamp(3)` there and keeps them.
+    let expires = at_millis(Utc::now() + Duration::days(7), 456);
+    let kept = kept_expires(backend, Tables::Drizzle, expires);
+    let session = AdapterSession { session_token: format!("AbC-{}", id()), user_id: user.id.clone(), expires };
+    t.adapter.create_session(session.clone()).await.unwrap();
+    let (stored, _) = t.adapter.get_session_and_user(&session.session_token).await.unwrap().unwrap();
+    assert_eq!(stored.expires, kept);
+    let token = VerificationToken { identifier: "vt@example.com".into(), token: fixtures::hashed_token(), expires };
+    t.adapter.create_verification_token(token.clone()).await.unwrap();
+    assert_eq!(t.adapter.use_verification_token(&token.identifier, &token.token).await.unwrap().unwrap().expires, kept);
+    let verified = at_millis(Utc::now(), 789);
+    let u = t
+        .adapter
+        .create_user(NewUser { email_verified: Some(verified), ..fixtures::user_with_email("ms@example.com") })
+        .await;
+    assert_eq!(u.unwrap().email_verified, Some(verified));
+    if backend == Backend::MySql {
+        assert_ne!(kept, expires, "MySQL timestamp drops milliseconds");
+    } else {
+        assert_eq!(kept, expires);
+    }
+
+    // Long OAuth tokens: MySQL's `varchar(255)` / `varchar(2048)` (`id_token`) refuse them (strict mode, which
+    // `connect` sets; a non-strict session would truncate them); PostgreSQL's and SQLite's `text` keep them.
+    let long = AdapterAccount {
+        access_token: Some("a".repeat(1200)),
+        id_token: Some("i".repeat(3000)),
+        ..fixtures::account(&user.id)
+    };
+    let linked = t.adapter.link_account(long.clone()).await;
+    assert_eq!(linked.is_err(), backend == Backend::MySql, "{linked:?}");
+
+    // Keys compare by the column's collation: on MySQL/MariaDB Drizzle's tables take the server default, which is
+    // case-insensitive here (utf8mb4_unicode_ci; MySQL 8's utf8mb4_0900_ai_ci too), so another case of a session
+    // token finds the session. Our tables use utf8mb4_bin; PostgreSQL and SQLite compare exactly either way.
+    let other_case = t.adapter.get_session_and_user(&session.session_token.to_lowercase()).await.unwrap();
+    assert_eq!(other_case.is_some(), backend == Backend::MySql);
+    let token = VerificationToken { identifier: "Case@Example.com".into(), ..token };
+    t.adapter.create_verification_token(token.clone()).await.unwrap();
+    let used = t.adapter.use_verification_token(&token.identifier.to_lowercase(), &token.token).await.unwrap();
+    assert_eq!(used.is_some(), backend == Backend::MySql);
+}
+
+/// MySQL/MariaDB: the Node side must use a UTC session time zone with Drizzle's `timestamp` columns. Node writes a
+/// session with its session in `+05:00`, Rust (UTC) reads it: shifted by 5 hours on Drizzle's tables, unchanged on
+/// ours (`datetime(3)` holds what Drizzle formats, a UTC string, without conversion).
+async fn mysql_node_session_time_zone(tables: Tables) {
+    if !node_ready() {
+        return;
+    }
+    let ddl = (tables == Tables::Drizzle).then(|| drizzle_ddl(Backend::MySql));
+    let Some(t) = database(Backend::MySql, tables, ddl.as_deref()).await else { return };
+    let mut node = NodeDb::of(&t).await;
+    node.env.push(("INTEROP_MYSQL_SESSION_TIME_ZONE", "+05:00".to_owned()));
+    let user = cases::given_user(&t).await;
+    let expires = fixtures::one_week_from_now();
+    let session = AdapterSession { session_token: id(), user_id: user.id.clone(), expires };
+    // Node reads back what it wrote unchanged either way: the shift only shows between sessions in different zones.
+    node.rpc(vec![call("createSession", vec![session_json(&session)], session_json(&session))]);
+    let (read, _) = t.adapter.get_session_and_user(&session.session_token).await.unwrap().unwrap();
+    match tables {
+        Tables::Ours => assert_eq!(read.expires, expires),
+        Tables::Drizzle => assert_eq!(read.expires, expires - Duration::hours(5)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tests, per backend
+
+macro_rules! interop_tests {
+    ($backend:expr) => {
+        #[tokio::test]
+        async fn drizzle_suite_on_our_schema() {
+            super::drizzle_suite_on_our_schema($backend).await;
+        }
+
+        #[tokio::test]
+        async fn cross_reading_our_schema() {
+            super::cross_reading($backend, super::Tables::Ours).await;
+        }
+
+        #[tokio::test]
+        async fn cross_reading_drizzle_schema() {
+            super::cross_reading($backend, super::Tables::Drizzle).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn rust_adapter_on_drizzle_schema() {
+            super::rust_adapter_on_drizzle_schema($backend).await;
+        }
+
+        #[tokio::test]
+        async fn drizzle_schema_differences() {
+            super::drizzle_schema_differences($backend).await;
+        }
+    };
+}
+
+mod sqlite {
+    interop_tests!(authjs_sea_orm_tests::Backend::SqliteFile);
+}
+
+mod postgres {
+    interop_tests!(authjs_sea_orm_tests::Backend::Postgres);
+}
+
+mod mysql {
+    interop_tests!(authjs_sea_orm_tests::Backend::MySql);
+
+    #[tokio::test]
+    async fn node_session_time_zone_our_schema() {
+        super::mysql_node_session_time_zone(super::Tables::Ours).await;
+    }
+
+    #[tokio::test]
+    async fn node_session_time_zone_drizzle_schema() {
+        super::mysql_node_session_time_zone(super::Tables::Drizzle).await;
+    }
+}
