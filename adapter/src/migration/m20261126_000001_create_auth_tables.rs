@@ -14,7 +14,7 @@
 
 use std::marker::PhantomData;
 
-use sea_orm::{DbBackend, EntityName, EntityTrait, Iden};
+use sea_orm::{ColumnTrait, DbBackend, EntityName, EntityTrait, Iden};
 use sea_orm_migration::prelude::*;
 
 use super::columns::{ColumnKind, ColumnKind::*, auth_column, auth_table};
@@ -70,7 +70,11 @@ impl<U: UserTable> Builder<U> {
         let mut def = match U::ID_KIND {
             IdKind::Text => return self.col(name, Key, false),
             IdKind::Uuid => ColumnDef::new(name).uuid().to_owned(),
-            IdKind::AutoIncrement => ColumnDef::new(name).integer().to_owned(),
+            // 32 or 64 bits, as the entity's key column declares.
+            IdKind::AutoIncrement => match U::ID.def().get_column_type() {
+                sea_orm::sea_query::ColumnType::BigInteger => ColumnDef::new(name).big_integer().to_owned(),
+                _ => ColumnDef::new(name).integer().to_owned(),
+            },
         };
         if is_key && U::ID_KIND == IdKind::AutoIncrement {
             def.auto_increment();
