@@ -9,7 +9,7 @@ if [ ! -d tests/interop/node_modules ] && command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/interop >&2
 fi
 # nextest does not run doctests: run them first, so the suite's summary closes the output.
-cargo test --doc -p authjs-sea-orm-entity -p authjs-sea-orm
+cargo test --doc -p authjs-sea-orm-entity -p authjs-sea-orm --features authjs-sea-orm/axum
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast "$@"
 else
