@@ -3,11 +3,14 @@
 # 127.0.0.1 only, with a role that may create databases. Prints the `export` lines the tests read:
 #   eval "$(scripts/test-databases.sh)"
 # Idempotent: servers already started by an earlier run are reused. State lives under $AUTHJS_DB_DIR.
+# AUTHJS_DB_DURABLE=1 (the benchmark) starts servers that flush every commit to disk, with the servers' defaults:
+# PostgreSQL fsync, synchronous_commit and full_page_writes on; MariaDB innodb_flush_log_at_trx_commit=1.
 set -euo pipefail
 
 DB_DIR=${AUTHJS_DB_DIR:-/var/tmp/authjs-sea-orm-db}
 PG_PORT=${AUTHJS_PG_PORT:-55432}
 MY_PORT=${AUTHJS_MY_PORT:-53306}
+DURABLE=${AUTHJS_DB_DURABLE:-0}
 log() { echo "test-databases: $*" >&2; }
 
 need_apt=()
@@ -35,10 +38,12 @@ if ! as_pg "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
     as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >&2
   fi
-  # Tests only: commits are not flushed to disk (the benchmark starts its own durable servers).
+  # Tests: commits are not flushed to disk; AUTHJS_DB_DURABLE=1 (the benchmark's own servers): they are.
+  pg_flush="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "$DURABLE" = 1 ] && pg_flush="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c max_connections=300 -c fsync=off \
-        -c synchronous_commit=off -c full_page_writes=off -c TimeZone=UTC" >&2
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c max_connections=300 $pg_flush \
+        -c TimeZone=UTC" >&2
 fi
 as_pg "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 >&2 <<'SQL'
 DO $$ BEGIN
@@ -62,10 +67,12 @@ if ! my_ping; then
     mariadb-install-db --user=mysql --datadir="$MY_DATA" --auth-root-authentication-method=normal \
       --skip-test-db >"$DB_DIR/mariadb-install.log" 2>&1
   fi
-  # Tests only: commits are not flushed to disk on every transaction.
+  # Tests: commits are not flushed to disk on every transaction; AUTHJS_DB_DURABLE=1: each commit is.
+  my_flush=(--innodb-flush-log-at-trx-commit=0 --sync-binlog=0)
+  [ "$DURABLE" = 1 ] && my_flush=(--innodb-flush-log-at-trx-commit=1)
   nohup mariadbd --user=mysql --datadir="$MY_DATA" --socket="$MY_SOCK" --pid-file="$MY_DATA/mariadb.pid" \
     --bind-address=127.0.0.1 --port="$MY_PORT" --skip-name-resolve --skip-log-bin --max-connections=500 \
-    --innodb-flush-log-at-trx-commit=0 --sync-binlog=0 --default-time-zone=+00:00 \
+    "${my_flush[@]}" --default-time-zone=+00:00 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     >"$DB_DIR/mariadb.log" 2>&1 &
   for _ in $(seq 1 120); do my_ping && break; sleep 0.5; done

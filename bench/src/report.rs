@@ -1,0 +1,142 @@
+//! Tables and target checks, printed as Markdown.
+
+use std::fmt::Write;
+
+use crate::scale::ScaleResult;
+use crate::workload::{PHASES, PhaseResult, is_read};
+
+/// CPU, cores and memory of this machine.
+pub(crate) fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!("{cores} cores (nproc), {model}, {mem_gib:.0} GiB RAM, Linux {}", kernel.trim())
+}
+
+fn num(v: f64) -> String {
+    if !v.is_finite() {
+        "-".into()
+    } else if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn find<'a>(impls: &'a [(String, Vec<PhaseResult>)], name: &str, phase: &str) -> Option<&'a PhaseResult> {
+    impls.iter().find(|(n, _)| n == name).and_then(|(_, ps)| ps.iter().find(|p| p.name == phase))
+}
+
+/// Throughput of the adapter divided by that of `other` (above 1: the adapter is faster).
+fn ratio(impls: &[(String, Vec<PhaseResult>)], other: &str, phase: &str) -> Option<f64> {
+    Some(find(impls, "adapter", phase)?.ops_per_s() / find(impls, other, phase)?.ops_per_s())
+}
+
+fn label(name: &str) -> &str {
+    match name {
+        "adapter" => "SeaOrmAdapter",
+        "floor" => "sqlx floor",
+        "drizzle" => "Drizzle (Node)",
+        other => other,
+    }
+}
+
+pub(crate) fn workload_table(backend: &str, impls: &[(String, Vec<PhaseResult>)]) -> String {
+    let mut out = format!("### {backend}\n\n| phase |");
+    let mut rule = String::from("|---|");
+    for (name, _) in impls {
+        let _ = write!(out, " {} ops/s | p50 µs | p99 µs | CPU µs/op |", label(name));
+        rule.push_str("---:|---:|---:|---:|");
+    }
+    out.push_str(" adapter/floor | adapter/Drizzle |\n");
+    rule.push_str("---:|---:|\n");
+    out.push_str(&rule);
+    for phase in PHASES {
+        let _ = write!(out, "| {phase} |");
+        for (_, phases) in impls {
+            match phases.iter().find(|p| p.name == phase) {
+                Some(p) => {
+                    let (ops, p50, p99) = (num(p.ops_per_s()), num(p.quantile(0.5)), num(p.quantile(0.99)));
+                    let _ = write!(out, " {ops} | {p50} | {p99} | {} |", num(p.cpu_us_per_op()));
+                }
+                None => out.push_str(" - | - | - | - |"),
+            }
+        }
+        let r = |other| ratio(impls, other, phase).map_or("-".into(), |r| format!("{r:.2}"));
+        let _ = writeln!(out, " {} | {} |", r("floor"), r("drizzle"));
+    }
+    out
+}
+
+/// The phases of each implementation (by name) on one backend.
+pub(crate) type Impls = Vec<(String, Vec<PhaseResult>)>;
+
+/// Checks the targets on every backend run (`(backend, impls)`), naming each phase that misses.
+pub(crate) fn targets(runs: &[(String, Impls)], unflushed: bool) -> String {
+    let write_target = if unflushed { 2.0 } else { 1.0 };
+    let mut out = String::from("### Targets\n\n");
+    for (backend, impls) in runs {
+        let mut check = |title: &str, phases: &[&str], other: &str, min: f64| {
+            let ratios: Vec<(&str, f64)> = phases.iter().filter_map(|p| Some((*p, ratio(impls, other, p)?))).collect();
+            if ratios.is_empty() {
+                return;
+            }
+            let misses: Vec<String> =
+                ratios.iter().filter(|(_, r)| *r < min).map(|(p, r)| format!("{p} {r:.2}")).collect();
+            let worst = ratios.iter().map(|(_, r)| *r).fold(f64::INFINITY, f64::min);
+            let verdict = if misses.is_empty() { "holds".to_owned() } else { format!("MISSES: {}", misses.join(", ")) };
+            let _ = writeln!(out, "- {backend}: {title}: {verdict} (lowest {worst:.2})");
+        };
+        let reads: Vec<&str> = PHASES.iter().copied().filter(|p| is_read(p)).collect();
+        let writes: Vec<&str> = PHASES.iter().copied().filter(|p| !is_read(p)).collect();
+        check("reads ≥ 3× Drizzle (ops/s ratio)", &reads, "drizzle", 3.0);
+        check(&format!("writes ≥ {write_target}× Drizzle (ops/s ratio)"), &writes, "drizzle", write_target);
+        check("adapter within 1.25× of the floor (ops/s ratio ≥ 0.80)", &PHASES, "floor", 0.8);
+    }
+    out
+}
+
+pub(crate) fn scale_table(r: &ScaleResult) -> String {
+    let mut out = format!("### scale: {}\n\n| call |", r.backend);
+    let mut rule = String::from("|---|");
+    for l in &r.levels {
+        let _ = write!(out, " {} users p50 µs | p99 µs |", l.users);
+        rule.push_str("---:|---:|");
+    }
+    out.push_str(" p50 largest/smallest |\n");
+    rule.push_str("---:|\n");
+    out.push_str(&rule);
+    for op in crate::scale::OPS {
+        let _ = write!(out, "| {op} |");
+        let mut p50s = Vec::new();
+        for l in &r.levels {
+            match l.ops.iter().find(|p| p.name == op) {
+                Some(p) => {
+                    p50s.push(p.quantile(0.5));
+                    let _ = write!(out, " {} | {} |", num(p.quantile(0.5)), num(p.quantile(0.99)));
+                }
+                None => out.push_str(" - | - |"),
+            }
+        }
+        let growth = match (p50s.first(), p50s.last()) {
+            (Some(first), Some(last)) if p50s.len() > 1 => format!("{:.2}", last / first),
+            _ => "-".into(),
+        };
+        let _ = writeln!(out, " {growth} |");
+    }
+    let loads: Vec<String> = r.levels.iter().map(|l| format!("{} users in {:.1} s", l.users, l.load_s)).collect();
+    let _ = writeln!(out, "\nBulk load (cumulative levels): {}.", loads.join(", "));
+    out
+}
