@@ -59,8 +59,6 @@ pub(crate) struct Settings {
     pub(crate) pool_size: u32,
     /// PostgreSQL `synchronous_commit = off` per session, MariaDB `innodb_flush_log_at_trx_commit = 2`.
     pub(crate) unflushed: bool,
-    /// `test_before_acquire(false)` on every Rust pool (sqlx pings each idle connection it hands out by default).
-    pub(crate) no_ping: bool,
 }
 
 /// A fresh, empty database.
@@ -182,9 +180,6 @@ pub(crate) async fn fresh(s: &Settings, backend: Backend, tag: &str) -> Result<T
 pub(crate) async fn sea_orm(s: &Settings, t: &Target) -> Result<DatabaseConnection> {
     let mut opts = authjs_sea_orm::connect_options(&t.url);
     opts.max_connections(s.pool_size).min_connections(0).acquire_timeout(Duration::from_secs(30));
-    if s.no_ping {
-        opts.test_before_acquire(false);
-    }
     if s.unflushed && t.backend == Backend::Postgres {
         opts.map_sqlx_postgres_opts(|o| o.options([("synchronous_commit", "off")]));
     }
@@ -200,7 +195,8 @@ fn pool_options<DB: sqlx::Database>(s: &Settings) -> sqlx::pool::PoolOptions<DB>
         .max_connections(s.pool_size)
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(30))
-        .test_before_acquire(!s.no_ping)
+        // As `connect_options`: a busy connection is not pinged before use.
+        .test_before_acquire(false)
 }
 
 /// The floor's sqlx pools: the connection options `connect_options` sets, without SeaORM.

@@ -49,9 +49,6 @@ struct Args {
     /// `innodb_flush_log_at_trx_commit = 2` (SQLite: unchanged, WAL with synchronous = NORMAL).
     #[arg(long)]
     unflushed: bool,
-    /// Rust pools do not ping a connection before handing it out (`test_before_acquire(false)`).
-    #[arg(long)]
-    no_ping: bool,
     /// User counts of the scale levels, comma-separated (0 or empty: no scale test).
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     scale_levels: Vec<usize>,
@@ -110,8 +107,7 @@ async fn main() -> Result<()> {
         if args.scale_backends.is_empty() { backends.clone() } else { parse_backends(&args.scale_backends)? };
     let scale_levels: Vec<usize> = args.scale_levels.iter().copied().filter(|&l| l > 0).collect();
 
-    let mut s =
-        Settings { pg_url: None, my_url: None, pool_size: args.pool, unflushed: args.unflushed, no_ping: args.no_ping };
+    let mut s = Settings { pg_url: None, my_url: None, pool_size: args.pool, unflushed: args.unflushed };
     let mut machine = report::machine();
     machine.push_str(&format!("\nNode {}", node::version()));
     if backends.iter().chain(&scale_backends).any(|b| b.is_server()) {
@@ -122,14 +118,13 @@ async fn main() -> Result<()> {
         machine.push_str(&db::prepare_servers(&s).await?);
     }
     let settings = format!(
-        "N={} seed={} pool={} callers={} warmup={} commits={} ping={}",
+        "N={} seed={} pool={} callers={} warmup={} commits={}",
         args.n,
         args.seed,
         args.pool,
         args.pool,
         args.warmup,
         if args.unflushed { "unflushed" } else { "durable" },
-        if args.no_ping { "off" } else { "on (sqlx default)" }
     );
     println!("{machine}\n{settings}\n");
 
