@@ -68,7 +68,7 @@ impl<M: ModelTrait> Fields<'_, M> {
     }
 }
 
-/// The integer in `v`: `Some(None)` for an integer NULL, `None` if `v` is not an integer.
+/// The integer in `v`: `Some(None)` for an integer NULL, `None` if `v` is not an integer that fits an `i64`.
 fn opt_int(v: &Value) -> Option<Option<i64>> {
     Some(match *v {
         Value::TinyInt(n) => n.map(i64::from),
@@ -78,7 +78,11 @@ fn opt_int(v: &Value) -> Option<Option<i64>> {
         Value::TinyUnsigned(n) => n.map(i64::from),
         Value::SmallUnsigned(n) => n.map(i64::from),
         Value::Unsigned(n) => n.map(i64::from),
-        Value::BigUnsigned(n) => n.and_then(|n| i64::try_from(n).ok()),
+        // Out of i64's range is not a value this crate can return: an error, not NULL.
+        Value::BigUnsigned(n) => match n {
+            Some(n) => Some(i64::try_from(n).ok()?),
+            None => None,
+        },
         _ => return None,
     })
 }
