@@ -40,9 +40,11 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 ///
 /// Cheap to clone (it holds the connection pool), so it can be Axum state. Every read by key and both joins
 /// (`get_session_and_user`, `get_user_by_account`) are one statement; on SQLite and PostgreSQL every write is one
-/// statement too (`RETURNING`). MySQL/MariaDB have no `RETURNING`: there a write is followed by a read of the row
-/// as stored, and a delete that returns the row reads it first and returns it only if this call's `DELETE` removed
-/// it, which keeps `use_verification_token` single-use under concurrency.
+/// statement too (`RETURNING`). MySQL/MariaDB have no `RETURNING`: there a create returns the row built from the
+/// values it wrote (read back only when the database fills a column, such as an auto-increment id; on a
+/// Drizzle-created table whose `timestamp` keeps whole seconds, the returned `expires` keeps its milliseconds), an
+/// update is followed by a read, and a delete that returns the row reads it first and returns it only if this call's
+/// `DELETE` removed it, which keeps `use_verification_token` single-use under concurrency.
 ///
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
