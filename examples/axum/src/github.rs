@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use authjs_sea_orm::axum::{MaybeSession, account_from_token_response};
+use authjs_sea_orm::axum::{MaybeSession, account_from_token_response, normalize_email};
 use authjs_sea_orm::{AccountType, Adapter, AdapterUser, Error as AdapterError, NewUser};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -85,7 +85,7 @@ impl GithubConfig {
     }
 }
 
-/// The fields of `GET /user` the app uses.
+/// The fields of `GET /user` the app uses, and the user's verified address.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct GithubProfile {
     /// Numeric user id: the account's `providerAccountId` (as a string).
@@ -94,7 +94,9 @@ pub struct GithubProfile {
     pub login: String,
     /// Display name.
     pub name: Option<String>,
-    /// Public e-mail address.
+    /// The user's primary e-mail address, from `GET /user/emails`, when GitHub says it is verified; `None`
+    /// otherwise. Not the profile's public `email`: `GET /user` does not say whether that one is verified.
+    #[serde(skip_deserializing)]
     pub email: Option<String>,
     /// Avatar URL.
     pub avatar_url: Option<String>,
@@ -105,6 +107,7 @@ pub struct GithubProfile {
 struct GithubEmail {
     email: String,
     primary: bool,
+    verified: bool,
 }
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
@@ -134,8 +137,9 @@ impl Github {
         Self { client, api_url: config.api_url.as_str().trim_end_matches('/').to_owned(), http }
     }
 
-    /// The signed-in GitHub user, as Auth.js's GitHub provider reads it: `GET /user`, and when its e-mail is
-    /// private, the primary address of `GET /user/emails` (needs the `user:email` scope; skipped on failure).
+    /// The signed-in GitHub user: `GET /user`, with the primary address of `GET /user/emails` (scope
+    /// `user:email`) if it is verified. An unverified address is never used: it would let whoever typed someone
+    /// else's address into GitHub sign in as, or be refused as, that address's user here.
     async fn profile(&self, access_token: &str) -> Result<GithubProfile, reqwest::Error> {
         let get = |path: &str| {
             self.http
@@ -144,26 +148,24 @@ impl Github {
                 .header(reqwest::header::ACCEPT, "application/vnd.github+json")
         };
         let mut profile: GithubProfile = get("/user").send().await?.error_for_status()?.json().await?;
-        if profile.email.is_none() {
-            let emails =
-                async { get("/user/emails").send().await?.error_for_status()?.json::<Vec<GithubEmail>>().await };
-            if let Ok(emails) = emails.await {
-                profile.email = emails.iter().find(|e| e.primary).or(emails.first()).map(|e| e.email.clone());
-            }
-        }
+        let emails: Vec<GithubEmail> = get("/user/emails").send().await?.error_for_status()?.json().await?;
+        profile.email = emails.into_iter().find(|e| e.primary && e.verified).map(|e| e.email);
         Ok(profile)
     }
 }
 
+// Over HTTPS the flow's cookies are `__Host-` cookies (Secure, `Path=/`, no `Domain`): a sibling subdomain can set
+// a `__Secure-` cookie for this host, and so plant its own `state` and PKCE verifier, but not a `__Host-` one.
 fn state_cookie(secure: bool) -> &'static str {
-    if secure { "__Secure-authjs-axum.state" } else { "authjs-axum.state" }
+    if secure { "__Host-authjs-axum.state" } else { "authjs-axum.state" }
 }
 
 fn pkce_cookie(secure: bool) -> &'static str {
-    if secure { "__Secure-authjs-axum.pkce" } else { "authjs-axum.pkce" }
+    if secure { "__Host-authjs-axum.pkce" } else { "authjs-axum.pkce" }
 }
 
-/// A short-lived HttpOnly cookie for the flow. SameSite=Lax: it must come back on GitHub's top-level redirect.
+/// A short-lived HttpOnly cookie for the flow, host-only (no `Domain`). SameSite=Lax: it must come back on GitHub's
+/// top-level redirect.
 fn flow_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
     Cookie::build((name, value))
         .http_only(true)
@@ -307,13 +309,14 @@ pub(crate) async fn callback(
     }
 }
 
-/// Creates the user of a new GitHub account (`emailVerified` null, as Auth.js) and links the account.
+/// Creates the user of a new GitHub account (with its verified address, normalized as magic links normalize it;
+/// `emailVerified` null, as Auth.js) and links the account.
 async fn sign_up(
     state: &AppState,
     profile: &GithubProfile,
     account: impl Fn(&str) -> authjs_sea_orm::AdapterAccount,
 ) -> Result<Outcome, AppError> {
-    let email = profile.email.as_ref().map(|e| e.to_lowercase());
+    let email = profile.email.as_deref().and_then(|e| normalize_email(e).ok());
     if let Some(email) = &email
         && state.adapter.get_user_by_email(email).await?.is_some()
     {

@@ -1,11 +1,16 @@
 //! Pages, magic-link sign-in and sign-out.
 
+use std::net::SocketAddr;
+use std::time::Instant;
+
 use authjs_sea_orm::Adapter;
 use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, normalize_email};
 use authjs_sea_orm::entity::account;
-use axum::extract::{Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, http::StatusCode};
+use axum::{Extension, Form};
 use axum_extra::extract::cookie::CookieJar;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
@@ -72,21 +77,46 @@ pub(crate) async fn account(
     Ok((jar, page).into_response())
 }
 
+/// The longest e-mail address accepted, in bytes (RFC 3696's 64-byte local part, `@`, 255-byte domain).
+const MAX_EMAIL_LEN: usize = 320;
+
+/// The normalized form of an e-mail address typed in or read from a link: surrounding ASCII spaces trimmed, at most
+/// [`MAX_EMAIL_LEN`] bytes, no control characters, whitespace or double quotes (no quoted local parts), then
+/// [`normalize_email`]. `None` when it is not an address.
+fn parse_email(raw: &str) -> Option<String> {
+    let email = raw.trim_ascii();
+    let bad = |c: char| c.is_control() || c.is_whitespace() || c == '"';
+    if email.len() > MAX_EMAIL_LEN || email.contains(bad) {
+        return None;
+    }
+    normalize_email(email).ok()
+}
+
 /// The sign-in form.
 #[derive(Deserialize)]
 pub(crate) struct EmailForm {
+    #[serde(default)]
     email: String,
 }
 
-/// `POST /auth/signin/email`: stores a verification token and sends the link.
+/// `POST /auth/signin/email`: stores a verification token and sends the link, within the [`crate::LinkLimit`]s
+/// (over one: 429, nothing stored or sent). The per-IP limit needs the server's `ConnectInfo<SocketAddr>`.
 pub(crate) async fn email_sign_in(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<EmailForm>,
-) -> Result<Redirect, AppError> {
-    if normalize_email(&form.email).is_err() {
-        return Ok(error_redirect("InvalidEmail"));
+) -> Result<Response, AppError> {
+    let Some(email) = parse_email(&form.email) else {
+        return Ok(error_redirect("InvalidEmail").into_response());
+    };
+    let ip = client.map(|Extension(ConnectInfo(peer))| peer.ip());
+    if let Err(wait) = state.limiter.check(&email, ip, Instant::now()) {
+        tracing::info!(client = ?ip, "refused a magic link: over the limit");
+        let mut response = pages::error(&state.config, "TooManyRequests").into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        return Ok(response);
     }
-    let (identifier, token) = state.auth.create_magic_link(&form.email).await?;
+    let (identifier, token) = state.auth.create_magic_link(&email).await?;
     let mut url = state.config.url("/auth/callback/email");
     url.query_pairs_mut().append_pair("token", &token).append_pair("email", &identifier);
     let email = MagicLinkEmail {
@@ -97,9 +127,9 @@ pub(crate) async fn email_sign_in(
     };
     if let Err(err) = state.mailer.send_magic_link(&email).await {
         tracing::error!(error = %err, to = %email.to, "sending the magic link failed");
-        return Ok(error_redirect("EmailSignin"));
+        return Ok(error_redirect("EmailSignin").into_response());
     }
-    Ok(Redirect::to("/auth/verify-request"))
+    Ok(Redirect::to("/auth/verify-request").into_response())
 }
 
 /// `GET /auth/verify-request`.
@@ -114,14 +144,19 @@ pub(crate) struct EmailCallback {
     email: Option<String>,
 }
 
-/// `GET /auth/callback/email`: uses up the token, signs the user in (creating them on first sign-in).
+/// `GET /auth/callback/email`: uses up the token, signs the user in (creating them on first sign-in). A link
+/// without a token or a valid address is answered 400 with the `Verification` error page.
 pub(crate) async fn email_callback(
     State(state): State<AppState>,
     jar: CookieJar,
-    Query(query): Query<EmailCallback>,
+    query: Result<Query<EmailCallback>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let (Some(token), Some(email)) = (query.token, query.email) else {
-        return Ok(error_redirect("Verification").into_response());
+    let link = query.ok().and_then(|Query(link)| {
+        let token = link.token.filter(|token| !token.is_empty())?;
+        Some((token, parse_email(link.email.as_deref()?)?))
+    });
+    let Some((token, email)) = link else {
+        return Ok(pages::error(&state.config, "Verification").into_response());
     };
     match state.auth.verify_magic_link(&email, &token).await? {
         MagicLink::Verified(user) => {

@@ -9,15 +9,20 @@
 //! | route | what |
 //! |---|---|
 //! | `GET /` | home: sign-in form, "Sign in with GitHub" |
-//! | `POST /auth/signin/email` | sends a magic link, then shows "check your e-mail" (`GET /auth/verify-request`) |
+//! | `POST /auth/signin/email` | sends a magic link, then "check your e-mail" (429 over the [`LinkLimit`]) |
 //! | `GET /auth/callback/email?token=…&email=…` | the magic link: signs in, creating the user on first sign-in |
 //! | `POST /auth/signin/github` | starts the GitHub authorization code flow (PKCE, `state`) |
 //! | `GET /auth/callback/github` | GitHub's redirect back: signs in, signs up or links the account |
 //! | `GET /account` | the signed-in user and their linked accounts (signed out: redirect to `/`) |
 //! | `POST /auth/signout`, `POST /auth/signout-everywhere` | ends this session, or all of the user's sessions |
 //! | `GET /auth/error?error=…` | the error page (Auth.js's error codes) |
+//! | `GET /style.css` | the pages' style sheet |
 //!
-//! Every `POST` needs the CSRF token of the forms (see [`csrf`]): without it the answer is 403.
+//! Every `POST` needs the CSRF token of the forms (see [`csrf`]): without it the answer is 403. Every response
+//! carries a `Content-Security-Policy` (with `frame-ancestors 'none'`) and `X-Frame-Options: DENY`.
+//!
+//! Serve it with `app.into_make_service_with_connect_info::<std::net::SocketAddr>()`, so that the per-IP limit on
+//! magic links knows the client's address (without it, only the per-address limit applies).
 
 use std::sync::Arc;
 
@@ -31,10 +36,12 @@ use url::Url;
 pub mod csrf;
 mod github;
 mod handlers;
+mod limit;
 pub mod mail;
 mod pages;
 
 pub use github::{GithubConfig, GithubProfile};
+pub use limit::LinkLimit;
 pub use mail::{ConsoleMailer, Mailer, SmtpMailer};
 
 /// A boxed error, for the few fallible set-up steps.
@@ -53,14 +60,18 @@ pub struct Config {
     pub github: Option<GithubConfig>,
     /// The name shown in pages and e-mails.
     pub app_name: String,
+    /// How many magic links may be asked for, per address and per client IP.
+    pub link_limit: LinkLimit,
 }
 
 impl Config {
-    /// Settings for an app reached at `base_url`, with Auth.js's session defaults and no GitHub sign-in.
+    /// Settings for an app reached at `base_url`, with Auth.js's session defaults, the default [`LinkLimit`] and no
+    /// GitHub sign-in.
     pub fn new(base_url: Url, secret: impl Into<String>) -> Self {
         let mut auth = AuthConfig::new(secret);
         auth.secure = base_url.scheme() == "https";
-        Self { base_url, auth, github: None, app_name: "authjs-sea-orm example".to_owned() }
+        let app_name = "authjs-sea-orm example".to_owned();
+        Self { base_url, auth, github: None, app_name, link_limit: LinkLimit::default() }
     }
 
     /// Settings from the environment: `AUTH_URL` (default `http://127.0.0.1:{port}`), `AUTH_SECRET` (a random one,
@@ -106,6 +117,7 @@ pub(crate) struct AppState {
     pub(crate) config: Arc<Config>,
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) github: Option<Arc<github::Github>>,
+    pub(crate) limiter: Arc<limit::Limiter>,
 }
 
 impl FromRef<AppState> for Auth {
@@ -115,13 +127,16 @@ impl FromRef<AppState> for Auth {
 }
 
 /// The app: pages, sign-in and sign-out routes, with CSRF protection on every `POST` and sliding session expiry
-/// (an extended session's cookie is re-sent by [`refresh_session_cookie`]).
+/// (an extended session's cookie is re-sent by [`refresh_session_cookie`]), and security headers on every response.
 pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> Router {
     let auth = Auth::new(adapter.clone(), config.auth.clone());
     let github = config.github.as_ref().map(|gh| Arc::new(github::Github::new(gh, &config)));
-    let state = AppState { auth, adapter, config: Arc::new(config), mailer, github };
+    let limiter = Arc::new(limit::Limiter::new(config.link_limit));
+    let csp = pages::content_security_policy(&config);
+    let state = AppState { auth, adapter, config: Arc::new(config), mailer, github, limiter };
     Router::new()
         .route("/", get(handlers::home))
+        .route("/style.css", get(pages::style))
         .route("/account", get(handlers::account))
         .route("/auth/signin/email", post(handlers::email_sign_in))
         .route("/auth/verify-request", get(handlers::verify_request))
@@ -134,5 +149,6 @@ pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> R
         .fallback(handlers::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::from_fn(refresh_session_cookie))
+        .layer(axum::middleware::map_response_with_state(csp, pages::security_headers))
         .with_state(state)
 }

@@ -1,5 +1,8 @@
-//! Sending magic links: to the console by default ([`ConsoleMailer`]), over SMTP with `SMTP_URL`
-//! ([`SmtpMailer`]), or anywhere else by implementing [`Mailer`] (the tests record the links).
+//! Sending magic links: over SMTP with `SMTP_URL` ([`SmtpMailer`]), to the console in development
+//! ([`ConsoleMailer`]: debug builds, or `AUTH_EMAIL_CONSOLE=1`), or anywhere else by implementing [`Mailer`] (the
+//! tests record the links). [`from_env`] picks one.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
@@ -31,6 +34,30 @@ impl std::fmt::Debug for MagicLinkEmail {
 pub trait Mailer: Send + Sync + 'static {
     /// Sends `email`; an error shows the user Auth.js's `EmailSignin` error page.
     async fn send_magic_link(&self, email: &MagicLinkEmail) -> Result<(), BoxError>;
+}
+
+/// The mailer the environment asks for: [`SmtpMailer`] when `SMTP_URL` is set (sender `EMAIL_FROM`), else
+/// [`ConsoleMailer`] in a debug build or with `AUTH_EMAIL_CONSOLE=1`; else an error, so that a release build never
+/// prints sign-in links to its logs for want of a setting.
+pub fn from_env() -> Result<Arc<dyn Mailer>, BoxError> {
+    let console = cfg!(debug_assertions)
+        || crate::env("AUTH_EMAIL_CONSOLE").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+    let from = crate::env("EMAIL_FROM");
+    choose(crate::env("SMTP_URL").as_deref(), from.as_deref().unwrap_or(DEFAULT_FROM), console)
+}
+
+/// The sender when `EMAIL_FROM` is not set.
+pub const DEFAULT_FROM: &str = "Auth.js example <noreply@example.com>";
+
+/// [`from_env`]'s choice: SMTP to `smtp_url` if given, else the console if `console` is allowed.
+fn choose(smtp_url: Option<&str>, from: &str, console: bool) -> Result<Arc<dyn Mailer>, BoxError> {
+    match smtp_url {
+        Some(url) => Ok(Arc::new(SmtpMailer::new(url, from)?)),
+        None if console => Ok(Arc::new(ConsoleMailer)),
+        None => Err("SMTP_URL is not set: set it to e-mail sign-in links, or set AUTH_EMAIL_CONSOLE=1 to print \
+                     them to the console (development only: anyone reading the logs can sign in)"
+            .into()),
+    }
 }
 
 /// Logs the link at `info` level instead of sending it: sign in by opening it from the console. For development.
@@ -93,5 +120,24 @@ impl Mailer for SmtpMailer {
             .multipart(MultiPart::alternative_plain_html(text, html))?;
         self.transport.send(message).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_is_used_only_when_allowed() {
+        let refused = choose(None, DEFAULT_FROM, false).err().map(|err| err.to_string()).unwrap_or_default();
+        assert!(refused.contains("SMTP_URL is not set") && refused.contains("AUTH_EMAIL_CONSOLE=1"), "{refused}");
+        assert!(!refused.contains('\n'), "one line");
+        assert!(choose(None, DEFAULT_FROM, true).is_ok());
+    }
+
+    #[tokio::test]
+    async fn smtp_needs_no_console_permission() {
+        assert!(choose(Some("smtp://127.0.0.1:1025"), DEFAULT_FROM, false).is_ok());
+        assert!(choose(Some("not a url"), DEFAULT_FROM, false).is_err());
     }
 }

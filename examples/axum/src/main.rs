@@ -1,31 +1,45 @@
 //! Run with: `cargo run -p example-axum`
 //!
 //! Serves the example on `127.0.0.1:3000` (`PORT`), on the SQLite file `example-axum.db` (or `DATABASE_URL`),
-//! creating the Auth.js tables at start-up. Sign in with an e-mailed link (logged to the console unless `SMTP_URL`
-//! is set) or with GitHub (when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set). See the README for every
+//! creating the Auth.js tables at start-up. Sign in with an e-mailed link (sent over SMTP with `SMTP_URL`; printed
+//! to the console in a debug build or with `AUTH_EMAIL_CONSOLE=1`, and a release build without either refuses to
+//! start) or with GitHub (when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set). See the README for every
 //! variable.
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{Adapter, SeaOrmAdapter};
-use example_axum::{BoxError, Config, ConsoleMailer, Mailer, SmtpMailer};
+use example_axum::{BoxError, Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn main() -> ExitCode {
     dotenvy::dotenv().ok();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("example-axum: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
+async fn run() -> Result<(), BoxError> {
     let port = match std::env::var("PORT") {
         Ok(port) => port.parse::<u16>().map_err(|err| format!("PORT: {err}"))?,
         Err(_) => 3000,
     };
+    let config = Config::from_env(port)?;
+    let mailer = example_axum::mail::from_env()?;
+
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://example-axum.db?mode=rwc".to_owned());
     let backend = url.split(':').next().unwrap_or_default();
     let db = authjs_sea_orm::connect(&url).await?;
@@ -33,14 +47,6 @@ async fn main() -> Result<(), BoxError> {
     tracing::info!(%backend, "database ready");
     let adapter = SeaOrmAdapter::new(db);
 
-    let config = Config::from_env(port)?;
-    let mailer: Arc<dyn Mailer> = match std::env::var("SMTP_URL").ok().filter(|u| !u.is_empty()) {
-        Some(smtp_url) => {
-            let from = std::env::var("EMAIL_FROM").unwrap_or_else(|_| "Auth.js example <noreply@example.com>".into());
-            Arc::new(SmtpMailer::new(&smtp_url, &from)?)
-        }
-        None => Arc::new(ConsoleMailer),
-    };
     match &config.github {
         Some(_) => tracing::info!(callback = %config.url("/auth/callback/github"), "GitHub sign-in enabled"),
         None => tracing::info!("GitHub sign-in disabled (set AUTH_GITHUB_ID and AUTH_GITHUB_SECRET)"),
@@ -63,7 +69,8 @@ async fn main() -> Result<(), BoxError> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     tracing::info!("listening on http://{} (open {})", listener.local_addr()?, config.base_url);
     let app = example_axum::app(config, adapter, mailer);
-    axum::serve(listener, app)
+    // The peer address feeds the per-IP limit on magic links.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             tokio::signal::ctrl_c().await.ok();
         })

@@ -1,15 +1,16 @@
 //! End-to-end tests: the real app served on a random 127.0.0.1 port over a temporary SQLite file, driven over HTTP
 //! by `reqwest` clients with cookie stores (redirects followed by hand, so each hop can be inspected), and a fake
-//! GitHub (authorize, token endpoint checking PKCE, `/user`) served the same way.
+//! GitHub (authorize, token endpoint checking PKCE, `/user`, `/user/emails`) served the same way.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use authjs_sea_orm::axum::hash_token;
-use authjs_sea_orm::entity::user;
+use authjs_sea_orm::entity::{user, verification_token};
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{AccountType, Adapter, AdapterSession, NewUser, SeaOrmAdapter, VerificationToken};
 use axum::extract::{Form, Query, State};
@@ -19,9 +20,11 @@ use axum::routing::{get, post};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use example_axum::mail::{MagicLinkEmail, Mailer};
-use example_axum::{BoxError, Config, GithubConfig};
+use example_axum::{BoxError, Config, GithubConfig, LinkLimit};
 use reqwest::cookie::{CookieStore, Jar};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE, X_FRAME_OPTIONS,
+};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -80,6 +83,11 @@ async fn start_app(github: Option<GithubConfig>) -> TestApp {
 }
 
 async fn start_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    start_app_served(tweak, true).await
+}
+
+/// The app with a tweaked `Config`, served with or without `ConnectInfo` (the client's address).
+async fn start_app_served(tweak: impl FnOnce(&mut Config), connect_info: bool) -> TestApp {
     let db_path = std::env::temp_dir().join(format!("example-axum-{}.db", uuid::Uuid::new_v4().simple()));
     let db = authjs_sea_orm::connect(&format!("sqlite://{}?mode=rwc", db_path.display())).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
@@ -91,7 +99,13 @@ async fn start_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::new(base.clone(), SECRET);
     tweak(&mut config);
     let app = example_axum::app(config, adapter.clone(), mailer.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(async move {
+        if connect_info {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        } else {
+            axum::serve(listener, app).await.unwrap();
+        }
+    });
     TestApp { base, adapter, mailer, db_path }
 }
 
@@ -131,6 +145,10 @@ impl TestApp {
 
     async fn user_count(&self) -> u64 {
         user::Entity::find().count(self.adapter.connection()).await.unwrap()
+    }
+
+    async fn verification_token_count(&self) -> u64 {
+        verification_token::Entity::find().count(self.adapter.connection()).await.unwrap()
     }
 }
 
@@ -210,22 +228,30 @@ fn query_param(url: &Url, name: &str) -> Option<String> {
 const GITHUB_CLIENT_ID: &str = "test-client-id";
 const GITHUB_CLIENT_SECRET: &str = "test-client-secret";
 
+/// A GitHub user: `/user`, and `/user/emails` (`None`: answered 403, as without the `user:email` scope).
+#[derive(Clone, Default)]
+struct FakeUser {
+    profile: Value,
+    emails: Option<Value>,
+}
+
 struct PendingCode {
     challenge: String,
     redirect_uri: String,
-    user: Value,
+    user: FakeUser,
 }
 
 #[derive(Default)]
 struct FakeState {
     /// The GitHub user the next authorization signs in as.
-    user: Value,
+    user: FakeUser,
     codes: HashMap<String, PendingCode>,
-    tokens: HashMap<String, Value>,
+    tokens: HashMap<String, FakeUser>,
     pkce_failures: usize,
 }
 
-/// GitHub's OAuth endpoints and `/user`, on 127.0.0.1. `set_user` picks who the next sign-in is.
+/// GitHub's OAuth endpoints, `/user` and `/user/emails`, on 127.0.0.1. `set_user` (and `set_emails`) pick who the
+/// next sign-in is.
 #[derive(Clone, Default)]
 struct FakeGithub {
     state: Arc<Mutex<FakeState>>,
@@ -239,6 +265,7 @@ impl FakeGithub {
             .route("/login/oauth/authorize", get(fake_authorize))
             .route("/login/oauth/access_token", post(fake_token))
             .route("/api/user", get(fake_user))
+            .route("/api/user/emails", get(fake_user_emails))
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         fake.base = Some(Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap());
@@ -255,14 +282,30 @@ impl FakeGithub {
         config
     }
 
+    /// The next user; `email` is their public address, and their only one in `/user/emails`, primary and verified.
     fn set_user(&self, id: u64, login: &str, name: Option<&str>, email: Option<&str>) {
-        self.state.lock().unwrap().user = json!({
-            "id": id,
-            "login": login,
-            "name": name,
-            "email": email,
-            "avatar_url": format!("https://avatars.example.com/u/{id}"),
-            "type": "User",
+        let emails =
+            email.map(|email| json!({ "email": email, "primary": true, "verified": true, "visibility": "public" }));
+        self.state.lock().unwrap().user = FakeUser {
+            profile: json!({
+                "id": id,
+                "login": login,
+                "name": name,
+                "email": email,
+                "avatar_url": format!("https://avatars.example.com/u/{id}"),
+                "type": "User",
+            }),
+            emails: Some(Value::Array(emails.into_iter().collect())),
+        };
+    }
+
+    /// The next user's `/user/emails`: `(address, primary, verified)`s, or `None` for a 403.
+    fn set_emails(&self, emails: Option<&[(&str, bool, bool)]>) {
+        self.state.lock().unwrap().user.emails = emails.map(|emails| {
+            emails
+                .iter()
+                .map(|(email, primary, verified)| json!({ "email": email, "primary": primary, "verified": verified }))
+                .collect()
         });
     }
 
@@ -317,12 +360,28 @@ async fn fake_token(State(fake): State<FakeGithub>, Form(f): Form<HashMap<String
     Json(json!({ "access_token": token, "token_type": "bearer", "scope": "read:user,user:email" })).into_response()
 }
 
-async fn fake_user(State(fake): State<FakeGithub>, headers: HeaderMap) -> Response {
+/// The user of the request's bearer token.
+fn fake_bearer(fake: &FakeGithub, headers: &HeaderMap) -> Option<FakeUser> {
     let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let user = token.and_then(|t| fake.state.lock().unwrap().tokens.get(t).cloned());
-    match user {
-        Some(user) => Json(user).into_response(),
-        None => (StatusCode::UNAUTHORIZED, Json(json!({ "message": "Bad credentials" }))).into_response(),
+    token.and_then(|t| fake.state.lock().unwrap().tokens.get(t).cloned())
+}
+
+fn fake_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "message": message }))).into_response()
+}
+
+async fn fake_user(State(fake): State<FakeGithub>, headers: HeaderMap) -> Response {
+    match fake_bearer(&fake, &headers) {
+        Some(user) => Json(user.profile).into_response(),
+        None => fake_error(StatusCode::UNAUTHORIZED, "Bad credentials"),
+    }
+}
+
+async fn fake_user_emails(State(fake): State<FakeGithub>, headers: HeaderMap) -> Response {
+    match fake_bearer(&fake, &headers).map(|user| user.emails) {
+        Some(Some(emails)) => Json(emails).into_response(),
+        Some(None) => fake_error(StatusCode::FORBIDDEN, "Resource not accessible by integration"),
+        None => fake_error(StatusCode::UNAUTHORIZED, "Bad credentials"),
     }
 }
 
@@ -479,8 +538,10 @@ async fn reused_tampered_and_expired_links_are_rejected() {
     // The right token for another address.
     let other = format!("/auth/callback/email?token={token}&email=eve%40example.com");
     expect_error(browser.get(&other).await, "Verification");
-    // Missing parameters.
-    expect_error(browser.get("/auth/callback/email").await, "Verification");
+    // Missing parameters: 400, the error page.
+    let response = browser.get("/auth/callback/email").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("Verification"));
     assert_eq!(browser.session_token(), None);
 
     // The real link still works once (the failed attempts did not use it up)...
@@ -831,4 +892,267 @@ async fn posts_without_a_valid_csrf_token_are_forbidden() {
     let response = browser.client.post(browser.url("/auth/signout")).header("x-csrf-token", csrf).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(app.adapter.get_session_and_user(&token).await.unwrap().is_none());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 8. Malformed magic links
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn malformed_magic_links_get_400_and_the_error_page() {
+    let app = start_app(None).await;
+    let browser = app.browser();
+    let long = format!("{}%40example.com", "a".repeat(321 - "@example.com".len()));
+    let queries = [
+        String::new(),
+        "token=abc".to_owned(),
+        "email=ada%40example.com".to_owned(),
+        "token=&email=ada%40example.com".to_owned(),
+        "token=abc&email=".to_owned(),
+        "token=abc&email=not-an-address".to_owned(),
+        "token=abc&email=a%00b%40example.com".to_owned(),
+        "token=abc&email=ada%40example.com%00".to_owned(),
+        "token=abc&email=a%0D%0Ab%40example.com".to_owned(),
+        format!("token=abc&email={long}"),
+        "token=abc&email=ada%40example.com&email=bob%40example.com".to_owned(),
+    ];
+    for query in &queries {
+        let response = browser.get(&format!("/auth/callback/email?{query}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert!(response.headers().contains_key(CONTENT_SECURITY_POLICY));
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("This sign-in link is not valid") && html.contains("<code>Verification</code>"),
+            "{query}"
+        );
+    }
+    assert_eq!(browser.session_token(), None);
+    assert_eq!(app.user_count().await, 0);
+
+    // A 320-byte address is an address: an unknown token for it keeps the redirect.
+    let longest = format!("{}%40example.com", "a".repeat(320 - "@example.com".len()));
+    let response = browser.get(&format!("/auth/callback/email?token=abc&email={longest}")).await;
+    assert_eq!(location(&response), "/auth/error?error=Verification");
+
+    // The sign-in form answers invalid addresses with a redirect to the error page, storing and sending nothing.
+    let csrf = browser.csrf_token().await;
+    let long = format!("{}@example.com", "a".repeat(321 - "@example.com".len()));
+    for email in ["not-an-address", "a\0b@example.com", "a@example.com\r\nBcc: x@evil.com", "\"a\"@example.com", &long]
+    {
+        let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", email)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email:?}");
+        assert_eq!(location(&response), "/auth/error?error=InvalidEmail", "{email:?}");
+    }
+    assert_eq!(app.verification_token_count().await, 0);
+    assert_eq!(app.mailer.count(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 9. Limits on magic-link requests
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Asks for a link for `email`; returns the response.
+async fn ask_for_link(browser: &Browser, csrf: &str, email: &str) -> reqwest::Response {
+    browser.post("/auth/signin/email", &[("csrf_token", csrf), ("email", email)]).await
+}
+
+#[tokio::test]
+async fn magic_links_are_limited_per_address_and_per_ip() {
+    assert_eq!(
+        LinkLimit::default(),
+        LinkLimit { per_address: 5, per_ip: 20, window: std::time::Duration::from_secs(15 * 60) }
+    );
+    let app = start_app_with(|config| {
+        config.link_limit.per_address = 2;
+        config.link_limit.per_ip = 3;
+    })
+    .await;
+    let browser = app.browser();
+    let csrf = browser.csrf_token().await;
+
+    // Per address, however it is spelled.
+    assert_eq!(location(&ask_for_link(&browser, &csrf, "ada@example.com").await), "/auth/verify-request");
+    assert_eq!(location(&ask_for_link(&browser, &csrf, " ADA@example.com").await), "/auth/verify-request");
+    let refused = ask_for_link(&browser, &csrf, "Ada@Example.com").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    assert!(refused.headers().contains_key(CONTENT_SECURITY_POLICY));
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Too many sign-in links") && html.contains("TooManyRequests"), "{html}");
+    assert_eq!(app.mailer.count(), 2, "no link sent");
+    assert_eq!(app.verification_token_count().await, 2, "no token stored");
+
+    // Per IP, whatever the address: the refused request did not count.
+    assert_eq!(location(&ask_for_link(&browser, &csrf, "bob@example.com").await), "/auth/verify-request");
+    let refused = ask_for_link(&browser, &csrf, "cy@example.com").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!((app.mailer.count(), app.verification_token_count().await), (3, 3));
+}
+
+#[tokio::test]
+async fn without_the_client_address_only_the_per_address_limit_applies() {
+    let app = start_app_served(
+        |config| {
+            config.link_limit.per_address = 1;
+            config.link_limit.per_ip = 1;
+        },
+        false,
+    )
+    .await;
+    let browser = app.browser();
+    let csrf = browser.csrf_token().await;
+    assert_eq!(location(&ask_for_link(&browser, &csrf, "ada@example.com").await), "/auth/verify-request");
+    assert_eq!(location(&ask_for_link(&browser, &csrf, "bob@example.com").await), "/auth/verify-request");
+    assert_eq!(ask_for_link(&browser, &csrf, "ada@example.com").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.mailer.count(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 10. GitHub: verified addresses only
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn github_uses_only_the_verified_primary_address() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+
+    // The public address is not the primary one: the verified primary is used.
+    github.set_user(21, "pat", Some("Pat"), Some("pat.public@example.com"));
+    github.set_emails(Some(&[("pat.public@example.com", false, true), ("Pat@Example.com", true, true)]));
+    assert_eq!(location(&github_flow(&app.browser()).await), "/account");
+    let pat = app.adapter.get_user_by_account("github", "21").await.unwrap().unwrap();
+    assert_eq!(pat.email.as_deref(), Some("pat@example.com"));
+
+    // Someone whose GitHub primary address is an existing user's, unverified: neither refused as that user's
+    // address nor linked to them; they are signed up without an address.
+    let victim = app.browser();
+    let victim_token = app.sign_in_with_email(&victim, "victim@example.com").await;
+    github.set_user(22, "mallory", Some("Mallory"), Some("victim@example.com"));
+    github.set_emails(Some(&[("victim@example.com", true, false), ("mallory@example.com", false, true)]));
+    let mallory = app.browser();
+    assert_eq!(location(&github_flow(&mallory).await), "/account");
+    let (_, signed_in) = app.adapter.get_session_and_user(&mallory.session_token().unwrap()).await.unwrap().unwrap();
+    assert_eq!(signed_in.email, None, "the unverified address is not used");
+    assert_eq!(app.adapter.get_account("github", "22").await.unwrap().unwrap().user_id, signed_in.id);
+    let (_, victim_user) = app.adapter.get_session_and_user(&victim_token).await.unwrap().unwrap();
+    assert_ne!(victim_user.id, signed_in.id);
+    assert!(app.adapter.get_account("github", "22").await.unwrap().is_some_and(|a| a.user_id != victim_user.id));
+    assert_eq!(app.user_count().await, 3);
+
+    // Without access to `/user/emails` the sign-in fails rather than trusting the public address.
+    github.set_user(23, "noscope", None, Some("noscope@example.com"));
+    github.set_emails(None);
+    let browser = app.browser();
+    assert_eq!(location(&github_flow(&browser).await), "/auth/error?error=OAuthCallbackError");
+    assert_eq!(browser.session_token(), None);
+    assert!(app.adapter.get_account("github", "23").await.unwrap().is_none());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 11. HTTPS: `__Host-` cookies for the GitHub flow
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The `name=value` of each `Set-Cookie` of `response` whose name is `name`.
+fn cookie_pair(response: &reqwest::Response, name: &str) -> String {
+    let cookie = set_cookies(response).into_iter().find(|c| c.starts_with(&format!("{name}="))).expect(name);
+    assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn over_https_the_github_flow_cookies_are_host_cookies() {
+    let github = FakeGithub::start().await;
+    github.set_user(31, "tls", None, Some("tls@example.com"));
+    // Served over plain HTTP here, as behind a TLS-terminating proxy: the app's public URL is https.
+    let app = start_app_with(|config| {
+        *config = Config::new(config.base_url.as_str().replacen("http:", "https:", 1).parse().unwrap(), SECRET);
+        config.github = Some(github.config());
+    })
+    .await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let csrf = "0123456789abcdef";
+    let csrf_cookie = format!("__Host-authjs.csrf-token={csrf}|{}", hash_token(csrf, SECRET));
+    let start = |cookies: String| {
+        client.post(app.base.join("/auth/signin/github").unwrap()).header(COOKIE, cookies).form(&[("csrf_token", csrf)])
+    };
+
+    let response = start(csrf_cookie.clone()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let state = cookie_pair(&response, "__Host-authjs-axum.state");
+    let pkce = cookie_pair(&response, "__Host-authjs-axum.pkce");
+    assert!(set_cookies(&response).iter().all(|c| !c.starts_with("__Secure-") && !c.starts_with("authjs-axum")));
+
+    // The callback reads them (GitHub redirects to the https URL; this test server speaks http).
+    let to_callback = client.get(location(&response)).send().await.unwrap();
+    let mut callback = Url::parse(&location(&to_callback)).unwrap();
+    assert_eq!(callback.scheme(), "https");
+    callback.set_scheme("http").unwrap();
+    let signed_in = client.get(callback.clone()).header(COOKIE, format!("{state}; {pkce}")).send().await.unwrap();
+    assert_eq!(location(&signed_in), "/account");
+    assert!(set_cookies(&signed_in).iter().any(|c| c.starts_with("__Secure-authjs.session-token=")));
+
+    // The same values planted as `__Secure-` cookies (a sibling subdomain can set those) are not read.
+    let response = start(csrf_cookie).send().await.unwrap();
+    let planted =
+        [&cookie_pair(&response, "__Host-authjs-axum.state"), &cookie_pair(&response, "__Host-authjs-axum.pkce")]
+            .map(|pair| pair.replacen("__Host-", "__Secure-", 1))
+            .join("; ");
+    let mut callback = Url::parse(&location(&client.get(location(&response)).send().await.unwrap())).unwrap();
+    callback.set_scheme("http").unwrap();
+    let refused = client.get(callback).header(COOKIE, planted).send().await.unwrap();
+    assert_eq!(location(&refused), "/auth/error?error=OAuthCallbackError");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 12. Security headers
+// ---------------------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_response_forbids_framing_and_the_pages_need_nothing_the_policy_blocks() {
+    let github = FakeGithub::start().await;
+    let app = start_app(Some(github.config())).await;
+    let browser = app.browser();
+    let github_origin = github.base.as_ref().unwrap().origin().ascii_serialization();
+    let token = app.sign_in_with_email(&browser, "hal@example.com").await;
+
+    let check = |response: &reqwest::Response| {
+        let csp = response.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        for directive in [
+            "default-src 'none'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            &format!("form-action 'self' {github_origin}"),
+        ] {
+            assert!(csp.split("; ").any(|d| d == directive), "{} {csp}", response.url());
+        }
+        assert_eq!(response.headers()[X_FRAME_OPTIONS], "DENY", "{}", response.url());
+    };
+    let mut pages = Vec::new();
+    for path in
+        ["/", "/account", "/auth/verify-request", "/auth/error?error=Verification", "/nope", "/auth/callback/email"]
+    {
+        let response = browser.get(path).await;
+        check(&response);
+        assert!(response.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{path}");
+        pages.push(response.text().await.unwrap());
+    }
+    let forbidden = browser.post("/auth/signout", &[]).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    check(&forbidden);
+    check(&app.get_with_session("/account", &token).await);
+
+    // What the pages use is allowed: the same-origin style sheet, forms posting to this app; no inline style or
+    // script, which `default-src 'none'` would block.
+    for html in &pages {
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/style.css\">"), "{html}");
+        assert!(!html.contains("<style") && !html.contains("<script") && !html.contains("style="), "{html}");
+        assert!(html.split("action=\"").skip(1).all(|rest| rest.starts_with('/')), "{html}");
+    }
+    let css = browser.get("/style.css").await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(css.headers()[CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("font-family"));
 }
