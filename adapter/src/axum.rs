@@ -44,6 +44,7 @@ use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse;
 use sha2::{Digest, Sha256};
 
+use crate::sea_orm_adapter::HASHED_TOKEN_MARK;
 use crate::{
     AccountType, Adapter, AdapterAccount, AdapterSession, AdapterUser, Error, NewUser, Result, SessionUpdate,
     UserUpdate, VerificationToken,
@@ -60,7 +61,8 @@ pub struct AuthConfig {
     /// Secret mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`, so both sides verify each other's
     /// links).
     pub secret: String,
-    /// Whether cookies are `Secure` (HTTPS). Also picks the default cookie name.
+    /// Whether cookies are `Secure` (HTTPS); `true` unless built by [`AuthConfig::for_url`] from an `http://` URL.
+    /// Also picks the default cookie name.
     pub secure: bool,
     /// Session cookie name; `None` for Auth.js's (`authjs.session-token`, `__Secure-` prefixed when secure).
     pub cookie_name: Option<String>,
@@ -73,16 +75,25 @@ pub struct AuthConfig {
 }
 
 impl AuthConfig {
-    /// Auth.js's defaults with `secret`.
+    /// Auth.js's defaults with `secret`, for an app served over HTTPS: cookies are `Secure` and the session cookie is
+    /// `__Secure-authjs.session-token`. For an app reached over plain HTTP (development), use [`AuthConfig::for_url`].
     pub fn new(secret: impl Into<String>) -> Self {
         Self {
             secret: secret.into(),
-            secure: false,
+            secure: true,
             cookie_name: None,
             max_age: Duration::days(30),
             update_age: Duration::hours(24),
             verification_max_age: Duration::hours(24),
         }
+    }
+
+    /// Auth.js's defaults with `secret`, for the app reached at `app_url` (Auth.js's `AUTH_URL`): cookies are
+    /// `Secure` unless the URL is `http://`, as Auth.js decides.
+    pub fn for_url(secret: impl Into<String>, app_url: &str) -> Self {
+        let mut config = Self::new(secret);
+        config.secure = !app_url.trim_start().to_ascii_lowercase().starts_with("http://");
+        config
     }
 
     /// The session cookie's name.
@@ -186,8 +197,9 @@ impl<X> fmt::Debug for Auth<X> {
     }
 }
 
-/// A signed-in request: the session and its user.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A signed-in request: the session and its user. `Debug` shows the user's Auth.js fields, not the extra columns of a
+/// custom users table (which may hold a password hash or API keys).
+#[derive(Clone, PartialEq, Eq)]
 pub struct CurrentSession<X = ()> {
     /// The session (its `expires` already extended if this request extended it).
     pub session: AdapterSession,
@@ -195,12 +207,22 @@ pub struct CurrentSession<X = ()> {
     pub user: AdapterUser<X>,
 }
 
+impl<X> fmt::Debug for CurrentSession<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CurrentSession")
+            .field("session", &self.session)
+            .field("user", &self.user.without_extra())
+            .finish()
+    }
+}
+
 /// The current session if the request is signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MaybeSession<X = ()>(pub Option<CurrentSession<X>>);
 
 /// How magic-link verification ended (Auth.js's `Verification` error cases apart).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MagicLink<X = ()> {
     /// The link was valid: the user, created on first sign-in, with `email_verified` set to now.
     Verified(AdapterUser<X>),
@@ -208,6 +230,21 @@ pub enum MagicLink<X = ()> {
     Invalid,
     /// The token existed but had expired; it has been used up.
     Expired,
+    /// The link was valid, but no user has exactly this address and a new one cannot be created: the users table
+    /// compares e-mails loosely (a case- or accent-insensitive collation) and holds a look-alike address of another
+    /// user. Nobody is signed in; the token has been used up.
+    AddressTaken,
+}
+
+impl<X> fmt::Debug for MagicLink<X> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MagicLink::Verified(user) => f.debug_tuple("Verified").field(&user.without_extra()).finish(),
+            MagicLink::Invalid => f.write_str("Invalid"),
+            MagicLink::Expired => f.write_str("Expired"),
+            MagicLink::AddressTaken => f.write_str("AddressTaken"),
+        }
+    }
 }
 
 impl<X: Send + 'static> Auth<X> {
@@ -228,8 +265,11 @@ impl<X: Send + 'static> Auth<X> {
     /// The session the cookies of `jar` belong to, applying Auth.js's session rules: an expired session is deleted
     /// and `None`; a session last extended more than `update_age` ago is extended to `now + max_age` (then
     /// `extended` is `true` and the cookie should be re-sent: see [`Auth::session_cookie`]).
+    ///
+    /// A cookie value that cannot be a session token (empty, over 512 bytes, control characters, a stored hash) is
+    /// no session, without a query.
     pub async fn session(&self, jar: &CookieJar) -> Result<Option<(CurrentSession<X>, bool)>> {
-        let Some(token) = jar.get(self.config.cookie_name()).map(Cookie::value) else {
+        let Some(token) = self.session_token(jar) else {
             return Ok(None);
         };
         let Some((mut session, user)) = self.backend.get_session_and_user(token).await? else {
@@ -251,6 +291,16 @@ impl<X: Send + 'static> Auth<X> {
         Ok(Some((CurrentSession { session, user }, extended)))
     }
 
+    /// The session token of `jar`'s session cookie, if its value can be one.
+    fn session_token<'a>(&self, jar: &'a CookieJar) -> Option<&'a str> {
+        let token = jar.get(self.config.cookie_name())?.value();
+        let plausible = !token.is_empty()
+            && token.len() <= MAX_SESSION_TOKEN_LEN
+            && !token.chars().any(char::is_control)
+            && !token.starts_with(HASHED_TOKEN_MARK);
+        plausible.then_some(token)
+    }
+
     /// The cookie carrying `session`: HttpOnly, SameSite=Lax, path `/`, expiring with the session, Secure when
     /// configured.
     pub fn session_cookie(&self, session: &AdapterSession) -> Cookie<'static> {
@@ -268,8 +318,8 @@ impl<X: Send + 'static> Auth<X> {
     /// Signs `user_id` in: ends the session `jar` holds (another user's, say), creates a session of `max_age` with a
     /// random token and adds its cookie to `jar`.
     pub async fn sign_in(&self, jar: CookieJar, user_id: &str) -> Result<(CookieJar, AdapterSession)> {
-        if let Some(old) = jar.get(self.config.cookie_name()) {
-            self.backend.delete_session(old.value()).await?;
+        if let Some(old) = self.session_token(&jar) {
+            self.backend.delete_session(old).await?;
         }
         let session = self
             .backend
@@ -285,8 +335,8 @@ impl<X: Send + 'static> Auth<X> {
 
     /// Signs out: deletes the session of `jar` and removes its cookie. Returns the deleted session, if any.
     pub async fn sign_out(&self, jar: CookieJar) -> Result<(CookieJar, Option<AdapterSession>)> {
-        let deleted = match jar.get(self.config.cookie_name()) {
-            Some(cookie) => self.backend.delete_session(cookie.value()).await?,
+        let deleted = match self.session_token(&jar) {
+            Some(token) => self.backend.delete_session(token).await?,
             None => None,
         };
         // Browsers ignore a removal of a `__Secure-` cookie that is not itself `Secure`.
@@ -317,39 +367,78 @@ impl<X: Send + 'static> Auth<X> {
     /// Completes a magic-link sign-in, as Auth.js's callback does: uses up the token (once, even under concurrent
     /// requests), then marks the existing user's address verified or creates the user. Sign the user in with
     /// [`Auth::sign_in`] afterwards.
+    ///
+    /// Only the address the link was mailed to is signed in: the token's identifier and the user's stored e-mail must
+    /// both equal the normalized address byte for byte, whatever the database's collation (a look-alike of another
+    /// user's address is [`MagicLink::AddressTaken`] on a table whose collation would confuse them).
     pub async fn verify_magic_link(&self, email: &str, token: &str) -> Result<MagicLink<X>> {
         let Ok(identifier) = normalize_email(email) else {
             return Ok(MagicLink::Invalid);
         };
         let hashed = hash_token(token, &self.config.secret);
-        let Some(used) = self.backend.use_verification_token(&identifier, &hashed).await? else {
+        let used = self.backend.use_verification_token(&identifier, &hashed).await?;
+        let Some(used) = used.filter(|used| used.identifier == identifier && used.token == hashed) else {
             return Ok(MagicLink::Invalid);
         };
         let now = Utc::now();
         if used.expires < now {
             return Ok(MagicLink::Expired);
         }
-        let user = match self.backend.get_user_by_email(&identifier).await? {
+        let existing = self.backend.get_user_by_email(&identifier).await?;
+        let user = match existing.filter(|user| user.email.as_deref() == Some(identifier.as_str())) {
             Some(user) => {
                 let update = UserUpdate { email_verified: Some(Some(now)), ..UserUpdate::new(user.id) };
                 self.backend.update_user(update).await?
             }
-            None => self.backend.create_user(identifier, now).await?,
+            None => match self.backend.create_user(identifier, now).await {
+                Err(Error::Conflict(_)) => return Ok(MagicLink::AddressTaken),
+                created => created?,
+            },
         };
         Ok(MagicLink::Verified(user))
     }
 }
 
-/// Normalizes an e-mail address as Auth.js's e-mail provider does: trimmed, lower-cased, and anything after a comma
-/// in the domain dropped. Errors on input without a single `@`.
+/// The longest e-mail address taken, in bytes (RFC 3696's 64 + 1 + 255).
+const MAX_EMAIL_LEN: usize = 320;
+/// The longest cookie value taken as a session token (Auth.js's are UUIDs, ours 64 hex characters).
+const MAX_SESSION_TOKEN_LEN: usize = 512;
+
+/// Normalizes an e-mail address exactly as Auth.js's e-mail provider does (`@auth/core` 0.41): Unicode NFKC, then
+/// lower-cased and trimmed; refused if it holds a quote or does not have exactly one `@` between non-empty parts;
+/// anything after a comma in the domain dropped. So `ｎame@example.com` (full-width) is `name@example.com` on both
+/// stacks.
+///
+/// Beyond Auth.js, refuses addresses over 320 bytes and addresses holding control characters (NUL included), before
+/// anything is stored. Every refusal is [`Error::InvalidInput`].
 pub fn normalize_email(email: &str) -> Result<String> {
-    let email = email.trim().to_lowercase();
+    use unicode_normalization::UnicodeNormalization;
+    let invalid = |why: &str| Error::InvalidInput(format!("not an e-mail address: {why}"));
+    // NFKC expands a character to at most a few; bound the work before normalizing.
+    if email.len() > 4 * MAX_EMAIL_LEN {
+        return Err(invalid("too long"));
+    }
+    let normalized = email.nfkc().collect::<String>().to_lowercase();
+    let email = normalized.trim();
+    if email.chars().any(char::is_control) {
+        return Err(invalid("control characters"));
+    }
+    if email.contains('"') {
+        return Err(invalid("quotes"));
+    }
     let (local, domain) = email
         .split_once('@')
         .filter(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'))
-        .ok_or_else(|| Error::InvalidInput("not an e-mail address".to_owned()))?;
-    let domain = domain.split(',').next().unwrap_or(domain);
-    Ok(format!("{local}@{domain}"))
+        .ok_or_else(|| invalid("not one @ between a local part and a domain"))?;
+    let domain = domain.split(',').next().unwrap_or_default();
+    if domain.is_empty() {
+        return Err(invalid("empty domain"));
+    }
+    let address = format!("{local}@{domain}");
+    if address.len() > MAX_EMAIL_LEN {
+        return Err(invalid("too long"));
+    }
+    Ok(address)
 }
 
 /// `sha256_hex(token + secret)`: how Auth.js stores a verification token.
@@ -503,10 +592,23 @@ mod tests {
 
     #[test]
     fn normalizes_emails_as_authjs() {
-        assert_eq!(normalize_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
-        assert_eq!(normalize_email("ada@example.com,evil.com").ok().as_deref(), Some("ada@example.com"));
-        assert!(normalize_email("no-at-sign").is_err());
-        assert!(normalize_email("a@b@c").is_err());
+        let ok = |email: &str| normalize_email(email).ok();
+        assert_eq!(ok("  Ada@Example.COM ").as_deref(), Some("ada@example.com"));
+        assert_eq!(ok("ada@example.com,evil.com").as_deref(), Some("ada@example.com"));
+        // NFKC before lower-casing: full-width letters and the full-width at sign are ASCII.
+        assert_eq!(ok("\u{ff4e}ame@example.com").as_deref(), Some("name@example.com"));
+        assert_eq!(ok("\u{ff2e}AME\u{ff20}EXAMPLE.COM").as_deref(), Some("name@example.com"));
+        assert_eq!(ok("a\u{ff20}b@c"), None);
+        for bad in
+            ["no-at-sign", "a@b@c", "@b", "a@", "a@,b", "\"a\"@b.c", "a\u{0}@b.c", "a\u{1}@b.c", "a@b\u{7f}.c", ""]
+        {
+            assert!(matches!(normalize_email(bad), Err(Error::InvalidInput(_))), "{bad:?}");
+        }
+        let local = "a".repeat(64);
+        let longest = format!("{local}@{}", "b".repeat(MAX_EMAIL_LEN - 65));
+        assert_eq!(ok(&longest).as_deref(), Some(longest.as_str()));
+        assert!(normalize_email(&format!("{longest}b")).is_err());
+        assert!(normalize_email(&"a".repeat(100_000)).is_err());
     }
 
     #[test]
@@ -520,9 +622,12 @@ mod tests {
     #[test]
     fn cookie_names_follow_authjs() {
         let mut config = AuthConfig::new("s");
-        assert_eq!(config.cookie_name(), "authjs.session-token");
-        config.secure = true;
+        assert!(config.secure, "secure by default");
         assert_eq!(config.cookie_name(), "__Secure-authjs.session-token");
+        config.secure = false;
+        assert_eq!(config.cookie_name(), "authjs.session-token");
+        assert!(!AuthConfig::for_url("s", "http://localhost:3000").secure);
+        assert!(AuthConfig::for_url("s", "https://example.com").secure);
         assert!(!format!("{config:?}").contains("\"s\""));
     }
 }

@@ -40,6 +40,7 @@ mod adapter;
 pub mod axum;
 mod connect;
 mod convert;
+mod dialect;
 mod error;
 pub mod migration;
 pub mod schema;

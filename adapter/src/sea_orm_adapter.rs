@@ -10,11 +10,12 @@ use entity::Timestamp;
 use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
+    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
+use crate::dialect::Dialect;
 use crate::error::{Error, Record, Result};
 use crate::schema::{
     AccountTable, AuthenticatorTable, IdKind, Schema, SessionTable, Tables, UserTable, VerificationTokenTable,
@@ -49,7 +50,7 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
     db: DatabaseConnection,
-    backend: DbBackend,
+    dialect: Dialect,
     hash_session_tokens: bool,
     _tables: PhantomData<fn() -> T>,
 }
@@ -59,7 +60,7 @@ impl<T> Clone for SeaOrmAdapter<T> {
     fn clone(&self) -> Self {
         Self {
             db: self.db.clone(),
-            backend: self.backend,
+            dialect: self.dialect.clone(),
             hash_session_tokens: self.hash_session_tokens,
             _tables: PhantomData,
         }
@@ -69,11 +70,14 @@ impl<T> Clone for SeaOrmAdapter<T> {
 impl<T> fmt::Debug for SeaOrmAdapter<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SeaOrmAdapter")
-            .field("backend", &self.backend)
+            .field("backend", &self.dialect.backend())
             .field("hash_session_tokens", &self.hash_session_tokens)
             .finish_non_exhaustive()
     }
 }
+
+/// How stored hashes of session tokens begin (see [`SeaOrmAdapter::with_hashed_session_tokens`]).
+pub(crate) const HASHED_TOKEN_MARK: &str = "sha256:";
 
 impl SeaOrmAdapter {
     /// An adapter on the Auth.js tables of `db`, created by [`crate::migration`] or by the Drizzle adapter's schema.
@@ -85,28 +89,36 @@ impl SeaOrmAdapter {
 impl<T: Schema> SeaOrmAdapter<T> {
     /// An adapter on the tables of schema `T`.
     pub fn with_schema(db: DatabaseConnection) -> Self {
-        let backend = db.get_database_backend();
-        Self { db, backend, hash_session_tokens: false, _tables: PhantomData }
+        let dialect = Dialect::new(db.get_database_backend());
+        Self { db, dialect, hash_session_tokens: false, _tables: PhantomData }
     }
 
-    /// Stores the SHA-256 of session tokens (lower-case hex) instead of the tokens themselves, so a leaked database
-    /// or backup holds no usable session. The cookie keeps the raw token; every session method takes and returns
-    /// raw tokens, except [`list_sessions_by_user_id`](Adapter::list_sessions_by_user_id), which returns the stored
-    /// hashes.
+    /// Stores `sha256:` and the SHA-256 of session tokens (lower-case hex) instead of the tokens themselves, so a
+    /// leaked database or backup holds no usable session. The cookie keeps the raw token; every session method takes
+    /// and returns raw tokens, except [`list_sessions_by_user_id`](Adapter::list_sessions_by_user_id), which returns
+    /// the stored values: handles that [`delete_session`](Adapter::delete_session) accepts to revoke one session
+    /// ("sign out this device"), in either mode.
+    ///
+    /// A stored value is never a session token: whether hashing is on or off, `get_session_and_user` and
+    /// `update_session` find no session for a token starting with `sha256:`, and `create_session` refuses one, so a
+    /// hash read from a leaked database cannot be used as a cookie, not even after hashing is switched off.
     ///
     /// Trade-off: a database written this way cannot be shared with an Auth.js app, which stores and looks up raw
-    /// tokens; sessions created before switching this on no longer match.
+    /// tokens; sessions created before switching this on (or stored unmarked by version 0.1) no longer match.
     pub fn with_hashed_session_tokens(mut self) -> Self {
         self.hash_session_tokens = true;
         self
     }
 
-    /// The value stored in the session token column for `token`.
-    fn stored_token<'a>(&self, token: &'a str) -> Cow<'a, str> {
-        if self.hash_session_tokens {
-            Cow::Owned(hex::encode(Sha256::digest(token.as_bytes())))
+    /// The value stored in the session token column for the raw `token`; `None` for a stored value (a handle),
+    /// which is never a session token.
+    fn stored_token<'a>(&self, token: &'a str) -> Option<Cow<'a, str>> {
+        if token.starts_with(HASHED_TOKEN_MARK) {
+            None
+        } else if self.hash_session_tokens {
+            Some(Cow::Owned(format!("{HASHED_TOKEN_MARK}{}", hex::encode(Sha256::digest(token.as_bytes())))))
         } else {
-            Cow::Borrowed(token)
+            Some(Cow::Borrowed(token))
         }
     }
 
@@ -128,7 +140,7 @@ impl<U, A, S, V, Au> SeaOrmAdapter<Tables<U, A, S, V, Au>> {
     fn swap<T>(self) -> SeaOrmAdapter<T> {
         SeaOrmAdapter {
             db: self.db,
-            backend: self.backend,
+            dialect: self.dialect,
             hash_session_tokens: self.hash_session_tokens,
             _tables: PhantomData,
         }
@@ -191,7 +203,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value> {
         let instant = instant.map(Timestamp::new);
         // MySQL's DATETIME holds years 1000 to 9999; the driver cannot even encode some dates outside them.
-        if self.backend == DbBackend::MySql
+        if self.dialect.backend() == DbBackend::MySql
             && let Some(t) = instant
             && !(1000..=9999).contains(&t.to_utc().year())
         {
@@ -200,17 +212,13 @@ impl<T: Schema> SeaOrmAdapter<T> {
         Ok(match col.def().get_column_type() {
             ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
             ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
-            _ => Timestamp::opt_to_value(instant, self.backend),
+            _ => Timestamp::opt_to_value(instant, self.dialect.backend()),
         })
     }
 
-    fn has_returning(&self) -> bool {
-        self.backend != DbBackend::MySql
-    }
-
-    /// Inserts one row and returns it as stored. With `RETURNING`, one statement. On MySQL, the row is built from
-    /// the written values when they fill every column; otherwise (an auto-increment id, database defaults) it is
-    /// read back by `key`, given the new auto-increment id.
+    /// Inserts one row and returns it as stored: with `RETURNING` where the server has it (one statement). Elsewhere
+    /// (MySQL, MariaDB before 10.5) the row is built from the written values when they fill every column, or read
+    /// back by `key` (given the new auto-increment id) in the transaction that inserted it.
     async fn insert_row<E>(
         &self,
         record: Record,
@@ -220,67 +228,86 @@ impl<T: Schema> SeaOrmAdapter<T> {
     where
         E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>,
     {
-        let (mut stmt, written) = insert_statement::<E>(values, !self.has_returning());
-        let stored = if self.has_returning() {
-            let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
-            row.map(|row| E::Model::from_query_result(&row, "")).transpose()?
-        } else {
-            let done = self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
-            match written {
-                Some(model) => Some(model),
-                None => key(done.last_insert_id()).one(&self.db).await?,
-            }
-        };
-        // Only a concurrent delete between a MySQL insert and its read gets here.
+        let returning = self.dialect.returning(&self.db).await?.insert;
+        let (mut stmt, written) = insert_statement::<E>(values, !returning);
+        let write_err = |e| Error::from_write(record, e);
+        if returning {
+            let row =
+                self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await.map_err(write_err)?;
+            return Ok(E::Model::from_query_result(&row.ok_or(Error::NotFound(record))?, "")?);
+        }
+        if let Some(model) = written {
+            self.db.execute(&stmt).await.map_err(write_err)?;
+            return Ok(model);
+        }
+        let txn = self.db.begin().await?;
+        let done = txn.execute(&stmt).await.map_err(write_err)?;
+        let stored = key(done.last_insert_id()).one(&txn).await?;
+        txn.commit().await?;
         stored.ok_or(Error::NotFound(record))
     }
 
-    /// Updates at most one row and returns it as stored, `None` if no row matched.
+    /// Updates at most one row and returns it as stored, `None` if no row matched. Without `UPDATE ... RETURNING`
+    /// (MySQL, MariaDB) the row is read in the transaction that updated it, while the update's row lock keeps every
+    /// other writer out: the row returned is the row this call wrote.
     async fn update_row<E: EntityTrait>(
         &self,
         record: Record,
         mut stmt: UpdateStatement,
         reread: Select<E>,
     ) -> Result<Option<E::Model>> {
-        if !stmt.get_values().is_empty() {
-            if self.has_returning() {
-                let row = self.db.query_one(stmt.returning_all()).await.map_err(|e| Error::from_write(record, e))?;
-                return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
-            }
-            self.db.execute(&stmt).await.map_err(|e| Error::from_write(record, e))?;
+        if stmt.get_values().is_empty() {
+            return Ok(reread.one(&self.db).await?);
         }
-        Ok(reread.one(&self.db).await?)
+        let write_err = |e| Error::from_write(record, e);
+        if self.dialect.returning(&self.db).await?.update {
+            let row =
+                self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await.map_err(write_err)?;
+            return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
+        }
+        let txn = self.db.begin().await?;
+        txn.execute(&stmt).await.map_err(write_err)?;
+        let updated = reread.one(&txn).await?;
+        txn.commit().await?;
+        Ok(updated)
     }
 
-    /// Deletes at most one row and returns it, `None` if no row matched or a concurrent call deleted it first.
+    /// Deletes at most one row and returns it, `None` if no row matched. Single-winner: of concurrent calls on one
+    /// row exactly one gets it. With `DELETE ... RETURNING` (SQLite, PostgreSQL, MariaDB) that is one statement;
+    /// on MySQL the row is locked (`SELECT ... FOR UPDATE`) and deleted in one transaction, so a concurrent call waits
+    /// for the lock and then finds no row.
     async fn delete_row<E: EntityTrait>(
         &self,
         mut stmt: DeleteStatement,
         select: Select<E>,
     ) -> Result<Option<E::Model>> {
-        if self.has_returning() {
-            let row = self.db.query_one(stmt.returning_all()).await?;
+        if self.dialect.returning(&self.db).await?.delete {
+            let row = self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await?;
             return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
         }
-        let Some(model) = select.one(&self.db).await? else {
+        let txn = self.db.begin().await?;
+        let Some(model) = select.lock_exclusive().one(&txn).await? else {
             return Ok(None);
         };
-        let deleted = self.db.execute(&stmt).await?.rows_affected();
-        Ok((deleted == 1).then_some(model))
+        txn.execute(&stmt).await?;
+        txn.commit().await?;
+        Ok(Some(model))
     }
 
     async fn delete_where<E: EntityTrait>(&self, condition: Expr) -> Result<u64> {
         let stmt = Query::delete().from_table(E::default().table_ref()).and_where(condition).to_owned();
         Ok(self.db.execute(&stmt).await?.rows_affected())
     }
-}
 
-fn account_key<A: AccountTable>(provider: &str, provider_account_id: &str) -> Expr {
-    A::PROVIDER.eq(provider).and(A::PROVIDER_ACCOUNT_ID.eq(provider_account_id))
-}
+    /// `(provider, providerAccountId) = (provider, provider_account_id)`, exactly.
+    fn account_key<A: AccountTable>(&self, provider: &str, provider_account_id: &str) -> Expr {
+        self.dialect.key_eq(A::PROVIDER, provider).and(self.dialect.key_eq(A::PROVIDER_ACCOUNT_ID, provider_account_id))
+    }
 
-fn vt_key<V: VerificationTokenTable>(identifier: &str, token: &str) -> Expr {
-    V::IDENTIFIER.eq(identifier).and(V::TOKEN.eq(token))
+    /// `(identifier, token) = (identifier, token)`, exactly.
+    fn vt_key<V: VerificationTokenTable>(&self, identifier: &str, token: &str) -> Expr {
+        self.dialect.key_eq(V::IDENTIFIER, identifier).and(self.dialect.key_eq(V::TOKEN, token))
+    }
 }
 
 /// Adds `column = value` to `stmt` when `update` is `Some`.
@@ -320,14 +347,14 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
             values.push((col, self.date(col, user.email_verified)?));
         }
-        values.extend(<U<T>>::new_extra_values(user.extra, self.backend));
+        values.extend(<U<T>>::new_extra_values(user.extra, self.dialect.backend()));
         let created = self
             .insert_row(Record::User, values, |last_insert_id| {
                 let key = match id {
                     Some((_, value)) => value,
                     None => Value::from(last_insert_id),
                 };
-                <U<T>>::find().filter(<U<T>>::ID.eq(key))
+                <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, key))
             })
             .await?;
         <U<T>>::to_user(&created)
@@ -335,12 +362,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
-        let found = <User<T>>::find().filter(<User<T>>::ID.eq(id)).one(&self.db).await?;
+        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id)).one(&self.db).await?;
         found.as_ref().map(<User<T>>::to_user).transpose()
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let found = <User<T>>::find().filter(<User<T>>::EMAIL.eq(email)).one(&self.db).await?;
+        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::EMAIL, email)).one(&self.db).await?;
         found.as_ref().map(<User<T>>::to_user).transpose()
     }
 
@@ -351,7 +378,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     ) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let found = <User<T>>::find()
             .join(JoinType::InnerJoin, to_user::<Account<T>, User<T>>(<Account<T>>::USER_ID).rev())
-            .filter(account_key::<Account<T>>(provider, provider_account_id))
+            .filter(self.account_key::<Account<T>>(provider, provider_account_id))
             .one(&self.db)
             .await?;
         found.as_ref().map(<User<T>>::to_user).transpose()
@@ -361,14 +388,14 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         type U<T> = User<T>;
         let Some(id) = <U<T>>::id_value(&update.id) else { return Err(Error::NotFound(Record::User)) };
         let mut stmt = Query::update();
-        stmt.table(<U<T>>::default().table_ref()).and_where(<U<T>>::ID.eq(id.clone()));
+        stmt.table(<U<T>>::default().table_ref()).and_where(self.dialect.key_eq(<U<T>>::ID, id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
             set(&mut stmt, Some(col), update.email_verified.map(|v| self.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
-        let reread = <U<T>>::find().filter(<U<T>>::ID.eq(id));
+        let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id));
         let updated = self.update_row(Record::User, stmt, reread).await?;
         updated.as_ref().map(<U<T>>::to_user).transpose()?.ok_or(Error::NotFound(Record::User))
     }
@@ -377,9 +404,9 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
         let stmt = Query::delete()
             .from_table(<User<T>>::default().table_ref())
-            .and_where(<User<T>>::ID.eq(id.clone()))
+            .and_where(self.dialect.key_eq(<User<T>>::ID, id.clone()))
             .to_owned();
-        let deleted = self.delete_row(stmt, <User<T>>::find().filter(<User<T>>::ID.eq(id))).await?;
+        let deleted = self.delete_row(stmt, <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id))).await?;
         deleted.as_ref().map(<User<T>>::to_user).transpose()
     }
 
@@ -388,7 +415,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let Some(user_id) = <User<T>>::id_value(&account.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
-        let key = account_key::<A<T>>(&account.provider, &account.provider_account_id);
+        let key = self.account_key::<A<T>>(&account.provider, &account.provider_account_id);
         let values = vec![
             (<A<T>>::USER_ID, user_id),
             (<A<T>>::TYPE, account.r#type.as_str().into()),
@@ -408,7 +435,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
-        let key = account_key::<A<T>>(provider, provider_account_id);
+        let key = self.account_key::<A<T>>(provider, provider_account_id);
         let stmt = Query::delete().from_table(<A<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <A<T>>::find().filter(key)).await?;
         deleted.as_ref().map(<A<T>>::to_account).transpose()
@@ -419,8 +446,11 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let Some(user_id) = <User<T>>::id_value(&session.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
-        let stored = self.stored_token(&session.session_token).into_owned();
-        let key = <S<T>>::SESSION_TOKEN.eq(stored.as_str());
+        let stored = self
+            .stored_token(&session.session_token)
+            .ok_or_else(|| Error::InvalidInput(format!("a session token cannot start with {HASHED_TOKEN_MARK}")))?
+            .into_owned();
+        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_str());
         let values = vec![
             (<S<T>>::SESSION_TOKEN, stored.into()),
             (<S<T>>::USER_ID, user_id),
@@ -435,8 +465,9 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         session_token: &str,
     ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
         type S<T> = Session<T>;
+        let Some(stored) = self.stored_token(session_token) else { return Ok(None) };
         let found = <S<T>>::find()
-            .filter(<S<T>>::SESSION_TOKEN.eq(self.stored_token(session_token).as_ref()))
+            .filter(self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref()))
             .select_also(<User<T>>::default())
             .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
             .one(&self.db)
@@ -452,7 +483,8 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
         type S<T> = Session<T>;
-        let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(&update.session_token).as_ref());
+        let Some(stored) = self.stored_token(&update.session_token) else { return Ok(None) };
+        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref());
         let mut stmt = Query::update();
         stmt.table(<S<T>>::default().table_ref()).and_where(key.clone());
         if let Some(user_id) = update.user_id {
@@ -467,16 +499,18 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
         type S<T> = Session<T>;
-        let key = <S<T>>::SESSION_TOKEN.eq(self.stored_token(session_token).as_ref());
+        // A stored value (from `list_sessions_by_user_id`) is a handle: it deletes the session it names.
+        let stored = self.stored_token(session_token);
+        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_deref().unwrap_or(session_token));
         let stmt = Query::delete().from_table(<S<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
         let deleted = deleted.as_ref().map(<S<T>>::to_session).transpose()?;
-        Ok(deleted.map(|s| self.with_raw_token(s, session_token)))
+        Ok(deleted.map(|s| if stored.is_some() { self.with_raw_token(s, session_token) } else { s }))
     }
 
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
         type V<T> = VToken<T>;
-        let key = vt_key::<V<T>>(&token.identifier, &token.token);
+        let key = self.vt_key::<V<T>>(&token.identifier, &token.token);
         let values = vec![
             (<V<T>>::IDENTIFIER, token.identifier.into()),
             (<V<T>>::TOKEN, token.token.into()),
@@ -488,7 +522,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
         type V<T> = VToken<T>;
-        let key = vt_key::<V<T>>(identifier, token);
+        let key = self.vt_key::<V<T>>(identifier, token);
         let stmt = Query::delete().from_table(<V<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let used = self.delete_row(stmt, <V<T>>::find().filter(key)).await?;
         used.as_ref().map(<V<T>>::to_verification_token).transpose()
@@ -496,13 +530,15 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
-        let found = <A<T>>::find().filter(account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
+        let found =
+            <A<T>>::find().filter(self.account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
         found.as_ref().map(<A<T>>::to_account).transpose()
     }
 
     async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
-        let found = <Au<T>>::find().filter(<Au<T>>::CREDENTIAL_ID.eq(credential_id)).one(&self.db).await?;
+        let found =
+            <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id)).one(&self.db).await?;
         found.as_ref().map(<Au<T>>::to_authenticator).transpose()
     }
 
@@ -511,7 +547,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let Some(user_id) = <User<T>>::id_value(&authenticator.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
-        let key = <Au<T>>::CREDENTIAL_ID.eq(authenticator.credential_id.as_str());
+        let key = self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.as_str());
         let values = vec![
             (<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.into()),
             (<Au<T>>::USER_ID, user_id),
@@ -529,13 +565,13 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
         let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
-        let found = <Au<T>>::find().filter(<Au<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
+        let found = <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::USER_ID, user_id)).all(&self.db).await?;
         found.iter().map(<Au<T>>::to_authenticator).collect()
     }
 
     async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator> {
         type Au<T> = Authn<T>;
-        let key = <Au<T>>::CREDENTIAL_ID.eq(credential_id);
+        let key = self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id);
         let stmt = Query::update()
             .table(<Au<T>>::default().table_ref())
             .value(<Au<T>>::COUNTER, counter)
@@ -547,7 +583,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
 
     async fn update_account(&self, update: AccountUpdate) -> Result<AdapterAccount> {
         type A<T> = Account<T>;
-        let key = account_key::<A<T>>(&update.provider, &update.provider_account_id);
+        let key = self.account_key::<A<T>>(&update.provider, &update.provider_account_id);
         let mut stmt = Query::update();
         stmt.table(<A<T>>::default().table_ref()).and_where(key.clone());
         set(&mut stmt, Some(<A<T>>::REFRESH_TOKEN), update.refresh_token);
@@ -564,14 +600,14 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
     async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>> {
         type S<T> = Session<T>;
         let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
-        let found = <S<T>>::find().filter(<S<T>>::USER_ID.eq(user_id)).all(&self.db).await?;
+        let found = <S<T>>::find().filter(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).all(&self.db).await?;
         found.iter().map(<S<T>>::to_session).collect()
     }
 
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64> {
         type S<T> = Session<T>;
         let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(0) };
-        self.delete_where::<S<T>>(<S<T>>::USER_ID.eq(user_id)).await
+        self.delete_where::<S<T>>(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).await
     }
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {

@@ -31,6 +31,28 @@ pub struct AdapterUser<X = ()> {
     pub extra: X,
 }
 
+impl<X> AdapterUser<X> {
+    /// `Debug` of the Auth.js fields only, for logs of types that hold a user of a custom table whose extra part may
+    /// hold secrets (a password hash, API keys).
+    #[cfg(feature = "axum")]
+    pub(crate) fn without_extra(&self) -> impl fmt::Debug + '_ {
+        struct Fields<'a, X>(&'a AdapterUser<X>);
+        impl<X> fmt::Debug for Fields<'_, X> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let u = self.0;
+                f.debug_struct("AdapterUser")
+                    .field("id", &u.id)
+                    .field("name", &u.name)
+                    .field("email", &u.email)
+                    .field("email_verified", &u.email_verified)
+                    .field("image", &u.image)
+                    .finish_non_exhaustive()
+            }
+        }
+        Fields(self)
+    }
+}
+
 /// A user to create. `id: None` lets the adapter generate a UUID v4 (WebAuthn sign-up passes no id). `extra` is
 /// what a custom users table needs beside the Auth.js fields ([`UserTable::NewExtra`](crate::schema::UserTable::NewExtra)).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -21,6 +21,7 @@ use authjs_sea_orm::{
 use authjs_sea_orm_tests::{Backend, TestDb, fixtures};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 use sea_orm::{Database, TransactionTrait};
+use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
@@ -492,26 +493,59 @@ async fn secrets_stay_secret(backend: Backend) {
     }
 }
 
-/// With hashed session tokens, the table holds SHA-256 digests and the adapter still works with raw tokens.
+/// With hashed session tokens, the table holds marked SHA-256 digests and the adapter still works with raw tokens.
+/// A stored value is never a session token, whether hashing is on or off: a hash read from a leaked database cannot
+/// be used as a cookie. `list_sessions_by_user_id` gives handles that revoke one session ("sign out this device").
 async fn hashed_session_tokens(backend: Backend) {
     let Some(t) = TestDb::new(backend).await else { return };
-    let adapter = t.adapter.clone().with_hashed_session_tokens();
-    let user = adapter.create_user(new_user("hashed@example.com")).await.unwrap();
+    let plain = t.adapter.clone();
+    let hashed = t.adapter.clone().with_hashed_session_tokens();
+    let user = hashed.create_user(new_user("hashed@example.com")).await.unwrap();
     let token = fixtures::id();
-    let created = adapter.create_session(session(&user.id, &token)).await.unwrap();
+    let created = hashed.create_session(session(&user.id, &token)).await.unwrap();
     assert_eq!(created.session_token, token);
-    let stored = t.adapter.list_sessions_by_user_id(&user.id).await.unwrap();
+    let stored = plain.list_sessions_by_user_id(&user.id).await.unwrap();
     assert_eq!(stored.len(), 1);
-    assert_ne!(stored[0].session_token, token, "the raw token is not stored");
-    assert_eq!(stored[0].session_token.len(), 64);
-    assert_eq!(t.adapter.get_session_and_user(&token).await.unwrap(), None, "the raw token does not match");
-    let (found, _) = adapter.get_session_and_user(&token).await.unwrap().unwrap();
+    let handle = stored[0].session_token.clone();
+    assert_eq!(
+        handle,
+        format!("sha256:{}", hex::encode(Sha256::digest(token.as_bytes()))),
+        "the raw token is not stored"
+    );
+    assert_eq!(plain.get_session_and_user(&token).await.unwrap(), None, "the raw token does not match");
+    let (found, _) = hashed.get_session_and_user(&token).await.unwrap().unwrap();
     assert_eq!(found, created);
     let later = Utc::now() + Days::days(60);
-    let updated = adapter.update_session(SessionUpdate::expires(&token, later)).await.unwrap().unwrap();
+    let updated = hashed.update_session(SessionUpdate::expires(&token, later)).await.unwrap().unwrap();
     assert_eq!(updated.session_token, token);
-    assert_eq!(adapter.delete_session(&token).await.unwrap().map(|s| s.session_token), Some(token));
-    assert!(adapter.list_sessions_by_user_id(&user.id).await.unwrap().is_empty());
+
+    // The stored hash as a cookie: no session in either mode, and no session can be created under such a token.
+    for adapter in [&plain, &hashed] {
+        assert_eq!(adapter.get_session_and_user(&handle).await.unwrap(), None);
+        assert_eq!(adapter.update_session(SessionUpdate::expires(&handle, later)).await.unwrap(), None);
+        let forged = adapter.create_session(session(&user.id, &handle)).await;
+        assert!(matches!(forged, Err(Error::InvalidInput(_))), "{forged:?}");
+    }
+
+    // Handles revoke one session, in both modes.
+    let other = fixtures::id();
+    hashed.create_session(session(&user.id, &other)).await.unwrap();
+    let handles = hashed.list_sessions_by_user_id(&user.id).await.unwrap();
+    assert_eq!(handles.len(), 2);
+    assert!(handles.iter().any(|s| s.session_token == handle));
+    let revoked = hashed.delete_session(&handle).await.unwrap().expect("the handle names a session");
+    assert_eq!(revoked.session_token, handle);
+    assert_eq!(hashed.get_session_and_user(&token).await.unwrap(), None, "this device is signed out");
+    assert!(hashed.get_session_and_user(&other).await.unwrap().is_some(), "the other device is not");
+    let other_handle = hashed.list_sessions_by_user_id(&user.id).await.unwrap().remove(0).session_token;
+    assert!(plain.delete_session(&other_handle).await.unwrap().is_some(), "a handle works with hashing off too");
+    assert!(hashed.list_sessions_by_user_id(&user.id).await.unwrap().is_empty());
+
+    let raw = fixtures::id();
+    plain.create_session(session(&user.id, &raw)).await.unwrap();
+    let raw_handle = plain.list_sessions_by_user_id(&user.id).await.unwrap().remove(0).session_token;
+    assert_eq!(raw_handle, raw, "without hashing, the handle is the token");
+    assert_eq!(plain.delete_session(&raw_handle).await.unwrap().map(|s| s.session_token), Some(raw));
 }
 
 fn backend(name: &str) -> Backend {

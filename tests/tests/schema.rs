@@ -404,7 +404,19 @@ async fn assert_expected_schema(db: &DatabaseConnection, backend: Backend) {
     }
 }
 
-/// MariaDB: InnoDB tables in `utf8mb4_bin`, and every text column in `utf8mb4_bin` (keys compare byte for byte).
+/// The key columns the second migration moves to MariaDB's `NO PAD` binary collation.
+const NO_PAD_KEYS: [(&str, &str); 7] = [
+    ("user", "email"),
+    ("account", "provider"),
+    ("account", "providerAccountId"),
+    ("session", "sessionToken"),
+    ("verificationToken", "identifier"),
+    ("verificationToken", "token"),
+    ("authenticator", "credentialID"),
+];
+
+/// MariaDB: InnoDB tables in `utf8mb4_bin`, every text column in `utf8mb4_bin` (keys compare byte for byte), the
+/// looked-up keys in `utf8mb4_nopad_bin` (trailing spaces count too).
 async fn assert_mysql_table_options(db: &DatabaseConnection) {
     for table in &EXPECTED {
         let row = db
@@ -434,7 +446,9 @@ async fn assert_mysql_table_options(db: &DatabaseConnection) {
         for row in &rows {
             let column: String = get(row, "name");
             assert_eq!(get::<String>(row, "charset"), "utf8mb4", "charset of {}.{column}", table.name);
-            assert_eq!(get::<String>(row, "collation"), "utf8mb4_bin", "collation of {}.{column}", table.name);
+            let expected =
+                if NO_PAD_KEYS.contains(&(table.name, column.as_str())) { "utf8mb4_nopad_bin" } else { "utf8mb4_bin" };
+            assert_eq!(get::<String>(row, "collation"), expected, "collation of {}.{column}", table.name);
         }
     }
 }

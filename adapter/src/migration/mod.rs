@@ -25,12 +25,13 @@ pub use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 pub mod columns;
 mod m20261126_000001_create_auth_tables;
+mod m20261127_000001_no_pad_keys;
 
 pub use m20261126_000001_create_auth_tables::CreateAuthTables;
 
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(CreateAuthTables::<crate::schema::Tables>::new())]
+    vec![Box::new(CreateAuthTables::<crate::schema::Tables>::new()), Box::new(m20261127_000001_no_pad_keys::Migration)]
 }
 
 /// A migrator that runs only the Auth.js migrations.

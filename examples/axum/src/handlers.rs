@@ -166,6 +166,8 @@ pub(crate) async fn email_callback(
         }
         MagicLink::Invalid => Ok(error_redirect("Verification").into_response()),
         MagicLink::Expired => Ok(error_redirect("Expired").into_response()),
+        // The address collides with a look-alike of another user's: nobody signs in.
+        _ => Ok(error_redirect("AccessDenied").into_response()),
     }
 }
 

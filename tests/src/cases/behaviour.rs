@@ -367,6 +367,8 @@ pub async fn statement_counts<S: TestSchema>(t: &TestDb<S>) {
     let email = user.email.clone().expect("fixture e-mail");
 
     let (a, counter) = t.counting_adapter();
+    // On MySQL/MariaDB the adapter's first write asks the server's version (once per adapter): no method's statement.
+    a.delete_session("no-such-session").await.expect("warm-up call");
     let mut seen: Vec<(Method, Vec<ExecutedStatement>)> = Vec::new();
     macro_rules! count {
         ($method:expr, $call:expr) => {{
@@ -436,7 +438,7 @@ pub async fn statement_counts<S: TestSchema>(t: &TestDb<S>) {
     }
     let mut report = String::new();
     for (method, statements) in &seen {
-        let expected = expected_statements(S::KIND, t.backend, *method);
+        let expected = expected_statements(t.backend, *method);
         let failed = statements.iter().any(|s| s.failed);
         if statements.len() != expected || failed {
             let _ = writeln!(report, "{method:?}: expected {expected} statement(s), got {}:", statements.len());

@@ -1,0 +1,123 @@
+//! What differs between the backends, in one place: how a key is compared exactly, which writes can return the row
+//! they wrote (`RETURNING`), and which server (MariaDB or MySQL, and its version) a MySQL connection reaches.
+
+use std::sync::{Arc, OnceLock};
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, Statement, StatementBuilder, Value};
+
+/// The statements that can end in `RETURNING` on a server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Returning {
+    pub(crate) insert: bool,
+    pub(crate) update: bool,
+    pub(crate) delete: bool,
+}
+
+impl Returning {
+    const ALL: Returning = Returning { insert: true, update: true, delete: true };
+    const NONE: Returning = Returning { insert: false, update: false, delete: false };
+
+    /// What the server answering `SELECT VERSION()` with `version` supports: MariaDB has `DELETE ... RETURNING`
+    /// since 10.0 and `INSERT ... RETURNING` since 10.5, and no `UPDATE ... RETURNING`; MySQL has none.
+    fn of_mysql_server(version: &str) -> Returning {
+        if !version.contains("MariaDB") {
+            return Returning::NONE;
+        }
+        // Some proxies report MariaDB as "5.5.5-10.11.6-MariaDB".
+        let version = version.strip_prefix("5.5.5-").unwrap_or(version);
+        let mut numbers = version.split(['.', '-']).map(|n| n.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+        Returning { insert: (major, minor) >= (10, 5), update: false, delete: major >= 10 }
+    }
+}
+
+/// The backend of one connection pool, with what its server supports (asked once, on first use).
+#[derive(Clone, Debug)]
+pub(crate) struct Dialect {
+    backend: DbBackend,
+    returning: Arc<OnceLock<Returning>>,
+}
+
+impl Dialect {
+    pub(crate) fn new(backend: DbBackend) -> Self {
+        let returning = Arc::new(OnceLock::new());
+        if backend != DbBackend::MySql {
+            // SQLite (with sea-orm's `sqlite-use-returning-for-3_35`) and PostgreSQL return from every write.
+            let _ = returning.set(Returning::ALL);
+        }
+        Self { backend, returning }
+    }
+
+    pub(crate) fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    /// Which writes can return their row. On MySQL/MariaDB the first call asks the server its version.
+    pub(crate) async fn returning(&self, db: &impl ConnectionTrait) -> Result<Returning, DbErr> {
+        if let Some(returning) = self.returning.get() {
+            return Ok(*returning);
+        }
+        let row = db.query_one_raw(Statement::from_string(self.backend, "SELECT VERSION()")).await?;
+        let version: String = match row {
+            Some(row) => row.try_get_by_index(0)?,
+            None => String::new(),
+        };
+        let returning = Returning::of_mysql_server(&version);
+        let _ = self.returning.set(returning);
+        Ok(returning)
+    }
+
+    /// `stmt` ending in `RETURNING *`. PostgreSQL and SQLite take it from the statement's own returning clause
+    /// (set by the caller); MySQL's query builder drops that clause, so it is appended for MariaDB.
+    pub(crate) fn with_returning(&self, stmt: &impl StatementBuilder) -> Statement {
+        let mut built = self.backend.build(stmt);
+        if self.backend == DbBackend::MySql {
+            built.sql.push_str(" RETURNING *");
+        }
+        built
+    }
+
+    /// `col = value`, true only where the stored key equals `value` byte for byte, whatever the column's collation.
+    ///
+    /// A plain `=` means what the column's collation says: on MySQL/MariaDB tables with the server's default
+    /// collation (`utf8mb4_unicode_ci`, `utf8mb4_0900_ai_ci`: Drizzle's tables, an app's own) `é` equals `e`, case is
+    /// ignored and trailing spaces are not significant; PostgreSQL columns may use a nondeterministic collation or
+    /// `citext`, SQLite ones `NOCASE`. The plain `=` stays (it is what an index on the column answers) and a byte-wise
+    /// comparison is added, which only filters the rows the index found.
+    pub(crate) fn key_eq<C: ColumnTrait>(&self, col: C, value: impl Into<Value>) -> Expr {
+        let value = value.into();
+        let plain = col.eq(value.clone());
+        if !matches!(value, Value::String(Some(_))) {
+            return plain;
+        }
+        let column = Expr::col(col.as_column_ref());
+        // Placeholders are the backend's own: `?` on MySQL and SQLite, numbered on PostgreSQL.
+        let exact = match self.backend {
+            DbBackend::MySql => {
+                Expr::cust_with_exprs("CAST(? AS BINARY) = CAST(? AS BINARY)", [column, Expr::val(value)])
+            }
+            DbBackend::Postgres => {
+                Expr::cust_with_exprs("CAST($1 AS text) COLLATE \"C\" = $2", [column, Expr::val(value)])
+            }
+            _ => Expr::cust_with_exprs("? = ? COLLATE BINARY", [column, Expr::val(value)]),
+        };
+        plain.and(exact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_server_version() {
+        let mariadb = |insert, delete| Returning { insert, update: false, delete };
+        assert_eq!(Returning::of_mysql_server("10.11.6-MariaDB-0+deb12u1"), mariadb(true, true));
+        assert_eq!(Returning::of_mysql_server("5.5.5-10.11.6-MariaDB"), mariadb(true, true));
+        assert_eq!(Returning::of_mysql_server("11.4.2-MariaDB"), mariadb(true, true));
+        assert_eq!(Returning::of_mysql_server("10.4.32-MariaDB"), mariadb(false, true));
+        assert_eq!(Returning::of_mysql_server("8.0.36"), Returning::NONE);
+        assert_eq!(Returning::of_mysql_server(""), Returning::NONE);
+    }
+}
