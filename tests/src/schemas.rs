@@ -122,6 +122,11 @@ impl TestSchema for Default {
     type Tables = Tables;
     const KIND: SchemaKind = SchemaKind::Default;
     const DEFAULT_TABLES: bool = true;
+
+    /// The migrations the crate ships.
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        authjs_sea_orm::migration::migrations()
+    }
 }
 
 /// `examples/custom-tables`: plural snake_case tables with extra user columns, created by the example's migrator.

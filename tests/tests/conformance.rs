@@ -69,11 +69,16 @@ macro_rules! suite {
                 dates_round_trip_with_millis,
                 authenticator_counter_beyond_i32,
                 statement_counts,
+                lookalike_keys_never_match,
                 // The schema's own.
                 $($specific,)*
             ],
             concurrent: [
                 use_verification_token_concurrent,
+                delete_session_single_winner,
+                update_races_delete_session,
+                update_user_returns_its_write,
+                update_counter_returns_its_write,
             ]
         );
     };
@@ -114,7 +119,7 @@ macro_rules! schema {
 schema!(
     default, Default,
     backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
-    specific: [default_rows_read_field_by_field]
+    specific: [default_rows_read_field_by_field, trailing_space_keys_are_distinct]
 );
 
 schema!(

@@ -11,6 +11,8 @@
 //! * [`errors`]: typed conflicts and not-found errors, and that a failed write stores nothing.
 //! * [`behaviour`]: cascades, verification-token semantics (including concurrent use), expiry, case sensitivity,
 //!   date precision, redaction and statement counts.
+//! * [`identity`]: look-alike keys (another case, an accent, a trailing space) never match.
+//! * [`races`]: single-winner deletes and writes that return their own row under concurrency.
 //! * [`specific`]: what only one schema has (the app's typed extra columns, integer or native UUID ids) and the
 //!   field-by-field read of the default tables.
 
@@ -18,12 +20,16 @@ pub mod basic;
 pub mod behaviour;
 pub mod errors;
 pub mod extensions;
+pub mod identity;
+pub mod races;
 pub mod specific;
 
 pub use basic::*;
 pub use behaviour::*;
 pub use errors::*;
 pub use extensions::*;
+pub use identity::*;
+pub use races::*;
 pub use specific::*;
 
 use std::fmt::Debug;
