@@ -1,6 +1,7 @@
 //! The Loco application: boot, routes, initializers.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use authjs_sea_orm_loco::AuthInitializer;
@@ -15,8 +16,8 @@ use loco_rs::environment::Environment;
 use loco_rs::task::Tasks;
 use sea_orm::EntityTrait;
 
-use crate::controllers;
-use crate::models::{_entities, AppTables};
+use crate::models::{_entities, AppTables, User};
+use crate::{controllers, csrf};
 
 /// The app.
 pub struct App;
@@ -58,6 +59,13 @@ impl Hooks for App {
 
     fn routes(_ctx: &AppContext) -> AppRoutes {
         AppRoutes::with_default_routes().add_route(controllers::home::routes()).add_route(controllers::auth::routes())
+    }
+
+    async fn after_routes(router: axum::Router, ctx: &AppContext) -> Result<axum::Router> {
+        // Every POST needs the CSRF token of the forms; `AuthInitializer` stored the session settings (its
+        // `before_run` runs before the routes are built).
+        let config = Arc::new(authjs_sea_orm_loco::auth::<User>(ctx)?.config().clone());
+        Ok(router.layer(axum::middleware::from_fn_with_state(config, csrf::guard)))
     }
 
     async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {

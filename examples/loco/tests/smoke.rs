@@ -1,7 +1,8 @@
 //! Smoke tests of the Loco example, over HTTP on 127.0.0.1:
 //! - boot on a fresh SQLite file (migrating it), a full magic-link sign-in with the link taken from the e-mail that
 //!   Loco's SMTP mailer delivered to a local sink, the protected page and the JSON endpoint, reuse of the link,
-//!   sign-out;
+//!   sign-out, each form submitted with its CSRF token;
+//! - `POST`s without a valid CSRF token are 403 and do nothing;
 //! - the CLI: `example-loco db migrate` creates Loco's and the auth tables;
 //! - zero setup: `example-loco start` in an empty directory serves the home page.
 #![allow(missing_docs)] // test crate
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use example_loco::app::App;
 use example_loco_migration::Migrator;
-use loco_rs::app::Hooks;
+use loco_rs::app::{AppContext, Hooks};
 use loco_rs::boot::{StartMode, create_app};
 use loco_rs::environment::Environment;
 use reqwest::StatusCode;
@@ -23,6 +24,7 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 const TABLES: [&str; 6] =
     ["users", "accounts", "sessions", "verification_tokens", "authenticators", "seaql_migrations"];
@@ -100,60 +102,116 @@ fn magic_link(message: &str) -> String {
     decoded[start..].split(|c: char| c.is_whitespace() || c == '"' || c == '<').next().unwrap().replace("&amp;", "&")
 }
 
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
+/// The `name=value` of the cookie named `name` that `response` sets (HttpOnly, SameSite=Lax).
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    let header = response
         .headers()
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("authjs.session-token="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))?;
+    assert!(header.contains("HttpOnly") && header.contains("SameSite=Lax"), "{header}");
+    Some(header.split(';').next().unwrap().to_owned())
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    set_cookie(response, "authjs.session-token")
+}
+
+/// The value of a page's hidden CSRF field.
+fn csrf_field(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("the page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The app booted as `cargo loco start` does, on a fresh SQLite file, mailing through Loco's SMTP mailer to a sink.
+struct Running {
+    ctx: AppContext,
+    base: String,
+    http: reqwest::Client,
+    mailbox: Arc<Mutex<Vec<String>>>,
+    server: JoinHandle<()>,
+    dir: PathBuf,
+}
+
+impl Running {
+    async fn start(name: &str) -> Self {
+        let dir = temp_dir(name);
+        let (smtp_port, mailbox) = smtp_sink().await;
+        let mut config = App::load_config(&Environment::Test).await.unwrap();
+        config.database.uri = sqlite_url(&dir);
+        config.mailer = Some(
+            serde_json::from_value(serde_json::json!({
+                "stub": false,
+                "smtp": { "enable": true, "host": "127.0.0.1", "port": smtp_port, "secure": false },
+            }))
+            .unwrap(),
+        );
+        let boot = create_app::<App, Migrator>(StartMode::ServerOnly, &Environment::Test, config).await.unwrap();
+        let ctx = boot.app_context.clone();
+        let router = boot.router.unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { ctx, base, http, mailbox, server, dir }
+    }
+
+    fn mails(&self) -> Vec<String> {
+        self.mailbox.lock().unwrap().clone()
+    }
+
+    /// The CSRF cookie (`name=value`) and field of a fresh visit to the sign-in form.
+    async fn csrf(&self) -> (String, String) {
+        let response = self.http.get(format!("{}/auth/sign-in", self.base)).send().await.unwrap();
+        let cookie = set_cookie(&response, "authjs.csrf-token").expect("the form sets the CSRF cookie");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("name=\"email\""), "{html}");
+        (cookie, csrf_field(&html))
+    }
+
+    /// A `POST` of `form` to `path`, with `cookies` (`a=b; c=d`).
+    async fn post(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(format!("{}{path}", self.base)).header(COOKIE, cookies).form(form).send().await.unwrap()
+    }
+
+    async fn stop(self) {
+        self.server.abort();
+        self.ctx.db.close_by_ref().await.ok();
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
 }
 
 #[tokio::test]
 async fn magic_link_sign_in_reaches_the_protected_page() {
-    let dir = temp_dir("http");
-    let (smtp_port, mailbox) = smtp_sink().await;
-
-    // Boot as `cargo loco start` does, on a fresh SQLite file, mailing through Loco's SMTP mailer to the sink.
-    let mut config = App::load_config(&Environment::Test).await.unwrap();
-    config.database.uri = sqlite_url(&dir);
-    config.mailer = Some(
-        serde_json::from_value(serde_json::json!({
-            "stub": false,
-            "smtp": { "enable": true, "host": "127.0.0.1", "port": smtp_port, "secure": false },
-        }))
-        .unwrap(),
-    );
-    let boot = create_app::<App, Migrator>(StartMode::ServerOnly, &Environment::Test, config).await.unwrap();
-    let ctx = boot.app_context.clone();
-    let router = boot.router.unwrap();
+    let app = Running::start("http").await;
+    let (ctx, base, http) = (&app.ctx, &app.base, &app.http);
     for table in TABLES {
         assert!(tables(&ctx.db).await.contains(&table.to_owned()), "boot migrated {table}");
     }
-
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
 
     // Signed out: the page redirects to the form, the API answers 401.
     let response = http.get(format!("{base}/protected")).send().await.unwrap();
     assert!(response.status().is_redirection());
     assert_eq!(response.headers()[LOCATION], "/auth/sign-in");
     assert_eq!(http.get(format!("{base}/api/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    let form = http.get(format!("{base}/auth/sign-in")).send().await.unwrap();
-    assert!(form.text().await.unwrap().contains("name=\"email\""));
+    let (csrf_cookie, csrf) = app.csrf().await;
 
-    // Ask for a link: Loco's mailer sends it.
+    // Not an address: 400 and the form again, with the same token.
+    let response = app.post("/auth/sign-in", &csrf_cookie, &[("csrf_token", &csrf), ("email", "nope")]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(csrf_field(&response.text().await.unwrap()), csrf);
+
+    // Ask for a link, with the form's token: Loco's mailer sends it.
     let response =
-        http.post(format!("{base}/auth/sign-in")).form(&[("email", " Ada@Example.COM ")]).send().await.unwrap();
+        app.post("/auth/sign-in", &csrf_cookie, &[("csrf_token", &csrf), ("email", " Ada@Example.COM ")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.text().await.unwrap().contains("ada@example.com"));
     let message = {
-        let messages = mailbox.lock().unwrap();
+        let messages = app.mails();
         assert_eq!(messages.len(), 1, "one e-mail sent");
         messages[0].clone()
     };
@@ -165,12 +223,14 @@ async fn magic_link_sign_in_reaches_the_protected_page() {
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()[LOCATION], "/protected");
     let cookie = session_cookie(&response).expect("the session cookie is set");
+    let cookies = format!("{cookie}; {csrf_cookie}");
 
-    let response = http.get(format!("{base}/protected")).header(COOKIE, &cookie).send().await.unwrap();
+    let response = http.get(format!("{base}/protected")).header(COOKIE, &cookies).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(set_cookie(&response, "authjs.csrf-token"), None, "the CSRF cookie is kept");
     let page = response.text().await.unwrap();
     assert!(page.contains("Hello ada!") && page.contains("ada@example.com"), "{page}");
-
+    assert_eq!(csrf_field(&page), csrf, "the sign-out form carries the cookie's token");
     let me = http.get(format!("{base}/api/me")).header(COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
     let me: serde_json::Value = serde_json::from_str(&me).unwrap();
     assert_eq!(me["email"], "ada@example.com");
@@ -198,15 +258,62 @@ async fn magic_link_sign_in_reaches_the_protected_page() {
     let response = http.get(format!("{base}{link}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
-    // Sign out: the session is gone, the old cookie no longer works.
-    let response = http.post(format!("{base}/auth/sign-out")).header(COOKIE, &cookie).send().await.unwrap();
-    assert!(response.status().is_redirection());
+    // Sign out, with the page's token: the session is gone, the old cookie no longer works.
+    let response = app.post("/auth/sign-out", &cookies, &[("csrf_token", &csrf)]).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
     let response = http.get(format!("{base}/api/me")).header(COOKIE, &cookie).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
-    server.abort();
-    ctx.db.close_by_ref().await.ok();
-    std::fs::remove_dir_all(&dir).ok();
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn posts_without_a_valid_csrf_token_are_forbidden() {
+    let app = Running::start("csrf").await;
+    let (cookie, token) = app.csrf().await;
+    let (other_cookie, other_token) = app.csrf().await;
+    assert_ne!(token, other_token);
+    let email = ("email", "eve@example.com");
+    let forged = format!("authjs.csrf-token={token}|0000");
+
+    for (label, cookies, form) in [
+        ("no cookie, no field", "", vec![email]),
+        ("the cookie, no field", cookie.as_str(), vec![email]),
+        ("the field, no cookie", "", vec![("csrf_token", token.as_str()), email]),
+        ("another visitor's field", cookie.as_str(), vec![("csrf_token", other_token.as_str()), email]),
+        ("a cookie not signed with the secret", forged.as_str(), vec![("csrf_token", token.as_str()), email]),
+    ] {
+        let response = app.post("/auth/sign-in", cookies, &form).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{label}");
+        assert!(response.text().await.unwrap().contains("Forbidden"), "{label}");
+    }
+    assert!(app.mails().is_empty(), "no link was sent");
+
+    // Signed in, signing out needs the token too.
+    let response = app.post("/auth/sign-in", &other_cookie, &[("csrf_token", &other_token), email]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let link = magic_link(&app.mails()[0]);
+    let session = session_cookie(&app.http.get(format!("{}{link}", app.base)).send().await.unwrap()).unwrap();
+    let cookies = format!("{session}; {cookie}");
+    let response = app.post("/auth/sign-out", &cookies, &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let me = app.http.get(format!("{}/api/me", app.base)).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK, "still signed in");
+
+    // The header works for scripts.
+    let response = app
+        .http
+        .post(format!("{}/auth/sign-out", app.base))
+        .header(COOKIE, &cookies)
+        .header("x-csrf-token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let me = app.http.get(format!("{}/api/me", app.base)).header(COOKIE, &session).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+
+    app.stop().await;
 }
 
 fn example_loco() -> Command {

@@ -5,6 +5,8 @@
 //! - `GET /auth/callback/email`: uses the token up, creates the user in Loco's `users` on first sign-in, starts a
 //!   database session and sets the Auth.js session cookie;
 //! - `POST /auth/sign-out`: ends the session.
+//!
+//! Every form carries a CSRF token, and every `POST` without it is answered 403 (see [`crate::csrf`]).
 
 use authjs_sea_orm_loco::{Auth, MagicLink};
 use axum::extract::{Form, Query, State};
@@ -20,6 +22,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel};
 use serde::Deserialize;
 
 use super::{html_escape, page};
+use crate::csrf;
 use crate::mailers::auth::AuthMailer;
 use crate::models::User;
 
@@ -39,12 +42,21 @@ pub struct Callback {
     pub email: String,
 }
 
-const FORM: &str = "<form method=\"post\" action=\"/auth/sign-in\">\
-    <label>E-mail <input type=\"email\" name=\"email\" required autofocus></label> \
-    <button type=\"submit\">Send me a sign-in link</button></form>";
+/// The sign-in form, with the CSRF token of `jar` (or a new one, whose cookie is added to the returned jar).
+fn form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
+    let (jar, token) = csrf::token(auth.config(), jar);
+    let form = format!(
+        "<form method=\"post\" action=\"/auth/sign-in\">{}\
+         <label>E-mail <input type=\"email\" name=\"email\" required autofocus></label> \
+         <button type=\"submit\">Send me a sign-in link</button></form>",
+        csrf::hidden_field(&token)
+    );
+    (jar, form)
+}
 
-async fn sign_in_form() -> Result<Response> {
-    format::html(&page("Sign in", FORM))
+async fn sign_in_form(SharedStore(auth): SharedStore<Auth<User>>, jar: CookieJar) -> Result<Response> {
+    let (jar, form) = form(&auth, jar);
+    Ok((jar, format::html(&page("Sign in", &form))?).into_response())
 }
 
 fn html_with_status(status: StatusCode, title: &str, body: &str) -> Result<Response> {
@@ -54,16 +66,15 @@ fn html_with_status(status: StatusCode, title: &str, body: &str) -> Result<Respo
 async fn send_link(
     State(ctx): State<AppContext>,
     SharedStore(auth): SharedStore<Auth<User>>,
-    Form(form): Form<SignInForm>,
+    jar: CookieJar,
+    Form(input): Form<SignInForm>,
 ) -> Result<Response> {
-    let (email, token) = match auth.create_magic_link(&form.email).await {
+    let (email, token) = match auth.create_magic_link(&input.email).await {
         Ok(link) => link,
         Err(authjs_sea_orm::Error::InvalidInput(_)) => {
-            return html_with_status(
-                StatusCode::BAD_REQUEST,
-                "Sign in",
-                &format!("<p>Not an e-mail address.</p>{FORM}"),
-            );
+            let (jar, form) = form(&auth, jar);
+            let body = format!("<p>Not an e-mail address.</p>{form}");
+            return Ok((jar, html_with_status(StatusCode::BAD_REQUEST, "Sign in", &body)?).into_response());
         }
         Err(err) => return Err(Error::wrap(err)),
     };
@@ -91,7 +102,8 @@ async fn callback(
                 "<p><a href=\"/auth/sign-in\">Ask for a new one</a>.</p>",
             );
         }
-        MagicLink::Invalid => {
+        // Invalid, or an address taken by a look-alike of another user's: nobody signs in.
+        _ => {
             return html_with_status(
                 StatusCode::BAD_REQUEST,
                 "Invalid link",
