@@ -620,6 +620,28 @@ mod tests {
     }
 
     #[test]
+    fn debug_omits_extra_columns() {
+        let user = AdapterUser {
+            id: "1".into(),
+            name: None,
+            email: Some("ada@example.com".into()),
+            email_verified: None,
+            image: None,
+            extra: "password-hash-and-api-key",
+        };
+        let session = AdapterSession { session_token: "token".into(), user_id: "1".into(), expires: Utc::now() };
+        let current = CurrentSession { session, user: user.clone() };
+        for shown in [
+            format!("{current:?}"),
+            format!("{:?}", MaybeSession(Some(current))),
+            format!("{:?}", MagicLink::Verified(user)),
+        ] {
+            assert!(shown.contains("ada@example.com"), "{shown}");
+            assert!(!shown.contains("password-hash-and-api-key"), "{shown}");
+        }
+    }
+
+    #[test]
     fn cookie_names_follow_authjs() {
         let mut config = AuthConfig::new("s");
         assert!(config.secure, "secure by default");

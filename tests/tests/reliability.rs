@@ -294,7 +294,13 @@ async fn pool_exhaustion_times_out(backend: Backend) {
     let started = Instant::now();
     let result = adapter.get_user("anyone").await;
     let elapsed = started.elapsed();
-    assert!(matches!(result, Err(Error::Database(_))), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::Database(sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)))
+        ),
+        "an exhausted pool is a pool timeout: {result:?}"
+    );
     assert!(elapsed < Duration::from_secs(5), "waited {elapsed:?}");
     held.rollback().await.unwrap();
     assert_eq!(adapter.get_user("anyone").await.unwrap(), None, "the pool works again once the connection is back");
@@ -440,17 +446,32 @@ impl std::io::Write for Captured {
     }
 }
 
+impl Captured {
+    /// The process's log capture at trace level, installed as the global subscriber by the first caller. Under nextest
+    /// each test has a process of its own; under `cargo test` the tests of this binary share it (each looks for its
+    /// own random secrets in it).
+    fn global() -> Captured {
+        static GLOBAL: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+        GLOBAL
+            .get_or_init(|| {
+                let captured = Captured::default();
+                let writer = captured.clone();
+                tracing_subscriber::fmt()
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_writer(move || writer.clone())
+                    .with_ansi(false)
+                    .try_init()
+                    .expect("this binary installs no other global subscriber");
+                captured
+            })
+            .clone()
+    }
+}
+
 /// A full flow with logs captured at trace level: no session, OAuth or verification token appears in the logs, in
 /// `Debug` of what the adapter returns, or in its errors.
 async fn secrets_stay_secret(backend: Backend) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // nextest runs each test in its own process, so the global subscriber is this test's.
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .try_init();
+    let captured = Captured::global();
     let Some(t) = TestDb::new(backend).await else { return };
     let secrets: Vec<String> = (0..6).map(|i| format!("SECRET{i}x{}", fixtures::id().replace('-', ""))).collect();
     let mut shown = Vec::new();
