@@ -19,6 +19,10 @@ use crate::types::{
 /// order of the `account` table's primary key. (Auth.js's `getAccount(providerAccountId, provider)` takes them the
 /// other way round; with two `&str` that would be an easy mistake.)
 ///
+/// **Exact keys.** A lookup or write by e-mail, token, account key or credential id matches only the row whose key
+/// equals the argument byte for byte, whatever the column's collation (MySQL's case- and accent-insensitive defaults
+/// included). Deletes that return the row are single-winner; a write that returns a row returns the row it wrote.
+///
 /// **Custom users tables.** `X` is what user-returning methods return beside the Auth.js fields and `N` what
 /// [`create_user`](Adapter::create_user) takes beside them (see [`crate::schema`]); both are `()` on the default
 /// tables, so `Arc<dyn Adapter>` is the adapter of the default schema.
@@ -71,8 +75,8 @@ where
     /// Stores a verification token and returns it.
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken>;
 
-    /// Deletes and returns the token matching both `identifier` and `token`. Atomic: under any number of concurrent
-    /// callers exactly one gets it. Expired tokens are returned too.
+    /// Deletes and returns the token matching both `identifier` and `token`. Single-winner: under any number of
+    /// concurrent callers exactly one gets it. Expired tokens are returned too.
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>>;
 
     /// The account `(provider, provider_account_id)`.
