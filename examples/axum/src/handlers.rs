@@ -77,21 +77,6 @@ pub(crate) async fn account(
     Ok((jar, page).into_response())
 }
 
-/// The longest e-mail address accepted, in bytes (RFC 3696's 64-byte local part, `@`, 255-byte domain).
-const MAX_EMAIL_LEN: usize = 320;
-
-/// The normalized form of an e-mail address typed in or read from a link: surrounding ASCII spaces trimmed, at most
-/// [`MAX_EMAIL_LEN`] bytes, no control characters, whitespace or double quotes (no quoted local parts), then
-/// [`normalize_email`]. `None` when it is not an address.
-fn parse_email(raw: &str) -> Option<String> {
-    let email = raw.trim_ascii();
-    let bad = |c: char| c.is_control() || c.is_whitespace() || c == '"';
-    if email.len() > MAX_EMAIL_LEN || email.contains(bad) {
-        return None;
-    }
-    normalize_email(email).ok()
-}
-
 /// The sign-in form.
 #[derive(Deserialize)]
 pub(crate) struct EmailForm {
@@ -106,7 +91,8 @@ pub(crate) async fn email_sign_in(
     client: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
-    let Some(email) = parse_email(&form.email) else {
+    // `normalize_email` refuses what is not an address: no single `@`, quotes, control characters, over 320 bytes.
+    let Ok(email) = normalize_email(&form.email) else {
         return Ok(error_redirect("InvalidEmail").into_response());
     };
     let ip = client.map(|Extension(ConnectInfo(peer))| peer.ip());
@@ -153,7 +139,7 @@ pub(crate) async fn email_callback(
 ) -> Result<Response, AppError> {
     let link = query.ok().and_then(|Query(link)| {
         let token = link.token.filter(|token| !token.is_empty())?;
-        Some((token, parse_email(link.email.as_deref()?)?))
+        Some((token, normalize_email(link.email.as_deref()?).ok()?))
     });
     let Some((token, email)) = link else {
         return Ok(pages::error(&state.config, "Verification").into_response());
