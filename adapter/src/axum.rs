@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -409,10 +410,13 @@ const MAX_SESSION_TOKEN_LEN: usize = 512;
 /// anything after a comma in the domain dropped. So `ｎame@example.com` (full-width) is `name@example.com` on both
 /// stacks.
 ///
-/// Beyond Auth.js, refuses addresses over 320 bytes and addresses holding control characters (NUL included), before
-/// anything is stored. Every refusal is [`Error::InvalidInput`].
+/// Beyond Auth.js, refuses addresses over 320 bytes and addresses holding control characters (NUL included) or
+/// invisible ones (format characters such as a zero-width space, a soft hyphen or a bidirectional override, which make
+/// an address look like another one; private-use characters; line and paragraph separators), before anything is
+/// stored. Every refusal is [`Error::InvalidInput`].
 pub fn normalize_email(email: &str) -> Result<String> {
     use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategory as Gc, UnicodeGeneralCategory};
     let invalid = |why: &str| Error::InvalidInput(format!("not an e-mail address: {why}"));
     // NFKC expands a character to at most a few; bound the work before normalizing.
     if email.len() > 4 * MAX_EMAIL_LEN {
@@ -420,8 +424,14 @@ pub fn normalize_email(email: &str) -> Result<String> {
     }
     let normalized = email.nfkc().collect::<String>().to_lowercase();
     let email = normalized.trim();
-    if email.chars().any(char::is_control) {
-        return Err(invalid("control characters"));
+    let unseen = |c: char| {
+        matches!(
+            c.general_category(),
+            Gc::Control | Gc::Format | Gc::PrivateUse | Gc::LineSeparator | Gc::ParagraphSeparator
+        )
+    };
+    if email.chars().any(unseen) {
+        return Err(invalid("control or invisible characters"));
     }
     if email.contains('"') {
         return Err(invalid("quotes"));

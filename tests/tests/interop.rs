@@ -964,3 +964,67 @@ mod mysql {
         super::mysql_node_session_time_zone(super::Tables::Drizzle).await;
     }
 }
+
+/// `normalize_email` agrees with Auth.js's own normalizer (`@auth/core`'s `defaultNormalizer`, run by Node) on every
+/// address Auth.js accepts, so one person is one user on both stacks; it refuses what Auth.js refuses, and beyond
+/// Auth.js, addresses holding control or invisible characters or longer than 320 bytes.
+#[test]
+fn normalize_email_matches_authjs() {
+    if !node_ready() {
+        return;
+    }
+    let stricter = |input: &str| {
+        input.len() > 320 || input.chars().any(|c| c.is_control() || ['\u{200b}', '\u{ad}', '\u{202e}'].contains(&c))
+    };
+    let inputs = [
+        "ada@example.com",
+        "  Ada@Example.COM  ",
+        "\u{ff4e}ame@example.com",                             // full-width n
+        "\u{ff2e}\u{ff21}\u{ff2d}\u{ff25}\u{ff20}example.com", // full-width NAME and at sign
+        "a\u{ff20}b@c.d",                                      // a full-width at sign makes a second @
+        "\u{fb01}le@example.com",                              // the ligature fi
+        "\u{130}stanbul@example.com",                          // dotted capital I
+        "stra\u{df}e@example.com",                             // sharp s
+        "\u{3a3}\u{39f}\u{3a3}@example.com",                   // Greek capitals with a final sigma
+        "\u{2460}@example.com",                                // circled digit one
+        "caf\u{65}\u{301}@example.com",                        // a combining accent
+        "user@example.com,attacker.com",
+        "user@,example.com",
+        "\"quoted\"@example.com",
+        "\"a@b\"@example.com",
+        "a@b@c.d",
+        "no-at-sign",
+        "@example.com",
+        "user@",
+        "",
+        "   ",
+        "\u{3000}name@example.com\u{3000}", // ideographic spaces
+        "a b@example.com",
+        "o'brien@example.com",
+        "a\u{0}@example.com",
+        "a\tb@example.com",
+        "a\u{200b}@example.com",
+        "a\u{ad}b@example.com",
+        "a@example.com\u{202e}",
+        &format!("{}@example.com", "a".repeat(320)),
+    ];
+    let (ok, stdout, stderr) = NodeDb { backend: "sqlite", database: String::new(), env: Vec::new() }.run(
+        "normalize.mjs",
+        &[],
+        Some(&json!(inputs)),
+    );
+    assert!(ok, "normalize.mjs failed: {stderr}");
+    let results: Vec<Value> = serde_json::from_str(stdout.trim()).expect("normalize.mjs prints a JSON array");
+    assert_eq!(results.len(), inputs.len());
+    for (input, node) in inputs.iter().zip(&results) {
+        let ours = authjs_sea_orm::axum::normalize_email(input);
+        match (node.get("ok").and_then(Value::as_str), &ours) {
+            (Some(theirs), Ok(ours)) => assert_eq!(ours, theirs, "{input:?}"),
+            (Some(theirs), Err(_)) => {
+                assert!(stricter(input), "{input:?}: Auth.js accepts it as {theirs:?}, we refuse")
+            }
+            (None, Ok(ours)) => panic!("{input:?}: Auth.js refuses it ({node}), we accept it as {ours:?}"),
+            (None, Err(_)) => {}
+        }
+    }
+}

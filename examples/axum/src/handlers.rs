@@ -102,7 +102,12 @@ pub(crate) async fn email_sign_in(
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         return Ok(response);
     }
-    let (identifier, token) = state.auth.create_magic_link(&email).await?;
+    let (identifier, token) = match state.auth.create_magic_link(&email).await {
+        Ok(link) => link,
+        // An address the database cannot store (longer than MySQL's `varchar(255)` identifier, say).
+        Err(authjs_sea_orm::Error::InvalidInput(_)) => return Ok(error_redirect("InvalidEmail").into_response()),
+        Err(err) => return Err(err.into()),
+    };
     let mut url = state.config.url("/auth/callback/email");
     url.query_pairs_mut().append_pair("token", &token).append_pair("email", &identifier);
     let email = MagicLinkEmail {

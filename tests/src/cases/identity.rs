@@ -66,7 +66,7 @@ pub async fn lookalike_keys_never_match<S: TestSchema>(t: &TestDb<S>) {
         assert_eq!(a.unlink_account(provider, &key).await.expect("unlink_account"), None, "{key:?}");
     }
     for p in ["GitHub", "g\u{ed}thub", "github "] {
-        assert_eq!(a.get_account(&p, &account_id).await.expect("get_account"), None, "{p:?}");
+        assert_eq!(a.get_account(p, &account_id).await.expect("get_account"), None, "{p:?}");
     }
     for key in lookalikes(&credential_id) {
         assert_eq!(a.get_authenticator(&key).await.expect("get_authenticator"), None, "{key:?}");

@@ -42,8 +42,7 @@ pub async fn delete_session_single_winner<S: TestSchema>(t: &TestDb<S>) {
             async move { adapter.delete_session(&token).await }
         })
         .await;
-        let won: Vec<AdapterSession> =
-            results.into_iter().map(|r| r.expect("delete_session")).flatten().collect::<Vec<_>>();
+        let won: Vec<AdapterSession> = results.into_iter().filter_map(|r| r.expect("delete_session")).collect();
         assert_eq!(won, vec![session.clone()], "round {round}: exactly one caller gets the session");
         assert_eq!(t.stored_session(&session.session_token).await, None);
     }
