@@ -40,12 +40,13 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 /// [`crate::schema`]).
 ///
 /// Cheap to clone (it holds the connection pool), so it can be Axum state. Every read by key and both joins
-/// (`get_session_and_user`, `get_user_by_account`) are one statement; on SQLite and PostgreSQL every write is one
-/// statement too (`RETURNING`). MySQL/MariaDB have no `RETURNING`: there a create returns the row built from the
-/// values it wrote (read back only when the database fills a column, such as an auto-increment id; on a
-/// Drizzle-created table whose `timestamp` keeps whole seconds, the returned `expires` keeps its milliseconds), an
-/// update is followed by a read, and a delete that returns the row reads it first and returns it only if this call's
-/// `DELETE` removed it, which keeps `use_verification_token` single-use under concurrency.
+/// (`get_session_and_user`, `get_user_by_account`) are one statement. Writes return the row they wrote: with
+/// `RETURNING` in one statement where the server has it (SQLite and PostgreSQL for every write; MariaDB 10.5+ for
+/// creates and deletes, asked once per adapter); MySQL/MariaDB updates read the row back in the transaction that
+/// updated it; MySQL deletes lock the row (`SELECT ... FOR UPDATE`) and delete it in one transaction. Deletes that
+/// return a row, `use_verification_token` included, are single-winner under concurrency.
+///
+/// Keys are compared byte for byte whatever the column's collation (see [`Adapter`]).
 ///
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
