@@ -1,7 +1,7 @@
 //! Reading Auth.js records out of models of mapped entities, and user ids into key values.
 
 use chrono::{DateTime, Utc};
-use entity::Timestamp;
+use authjs_sea_orm_entity::Timestamp;
 use sea_orm::sea_query::ColumnType;
 use sea_orm::{ColumnTrait, EntityName, EntityTrait, Iden, ModelTrait, Value};
 

@@ -48,7 +48,7 @@ mod sea_orm_adapter;
 mod types;
 
 /// The SeaORM entities of the Auth.js tables (the `authjs-sea-orm-entity` crate).
-pub use entity;
+pub use authjs_sea_orm_entity as entity;
 
 pub use adapter::Adapter;
 pub use connect::{connect, connect_options};

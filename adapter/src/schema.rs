@@ -88,7 +88,7 @@
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
-use entity::{account, authenticator, session, user, verification_token};
+use authjs_sea_orm_entity::{account, authenticator, session, user, verification_token};
 use sea_orm::{DbBackend, EntityTrait, TryIntoModel, Value};
 
 use crate::convert;

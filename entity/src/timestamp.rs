@@ -15,7 +15,7 @@ use sea_orm::{ColIdx, DbBackend, QueryResult, TryGetError, TryGetable, Value};
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use entity::Timestamp;
+/// use authjs_sea_orm_entity::Timestamp;
 /// use sea_orm::{DbBackend, Value};
 ///
 /// let t = Timestamp::new(Utc.timestamp_millis_opt(1_700_000_000_123).unwrap());

@@ -9,7 +9,7 @@ use sea_orm::{ColIdx, QueryResult, TryGetError, TryGetable, Value};
 /// database created from Drizzle's schema: sqlx decodes an `i64` only from PostgreSQL's `int8`.
 ///
 /// ```
-/// use entity::WideInt;
+/// use authjs_sea_orm_entity::WideInt;
 ///
 /// let counter = WideInt::from(4_294_967_295_i64);
 /// assert_eq!(i64::from(counter), 4_294_967_295);
