@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod csrf;
 
 use std::fmt;
 use std::marker::PhantomData;

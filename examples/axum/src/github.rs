@@ -14,9 +14,9 @@ use oauth2::{
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl,
 };
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 use url::Url;
 
-use crate::csrf::constant_time_eq;
 use crate::handlers::{AppError, error_redirect};
 use crate::{AppState, BoxError, Config, env};
 
@@ -247,7 +247,7 @@ pub(crate) async fn callback(
         tracing::warn!("GitHub callback without code, state or the flow's cookies");
         return fail(jar, "OAuthCallbackError");
     };
-    if !constant_time_eq(&returned_state, &expected_state) {
+    if !bool::from(returned_state.as_bytes().ct_eq(expected_state.as_bytes())) {
         tracing::warn!("GitHub callback with a state that does not match the cookie's");
         return fail(jar, "OAuthCallbackError");
     }

@@ -4,11 +4,12 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use authjs_sea_orm::Adapter;
-use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, normalize_email};
+use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, csrf, normalize_email};
 use authjs_sea_orm::entity::account;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::cookie::CookieJar;
@@ -16,7 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use crate::mail::MagicLinkEmail;
-use crate::{AppState, BoxError, csrf, pages};
+use crate::{AppState, BoxError, pages};
 
 /// A handler failure: logged, answered with a generic 500 page.
 #[derive(Debug)]
@@ -49,7 +50,7 @@ pub(crate) async fn home(
     MaybeSession(current): MaybeSession,
     jar: CookieJar,
 ) -> (CookieJar, Html<String>) {
-    let (jar, token) = csrf::token(&state, jar);
+    let (jar, token) = csrf::token(&state.config.auth, jar);
     let page = pages::home(&state.config, current.as_ref().map(|c| &c.user), &token);
     (jar, page)
 }
@@ -72,7 +73,7 @@ pub(crate) async fn account(
     let now = chrono::Utc::now();
     let sessions = state.adapter.list_sessions_by_user_id(&user.id).await?;
     let active = sessions.iter().filter(|s| s.expires >= now).count();
-    let (jar, token) = csrf::token(&state, jar);
+    let (jar, token) = csrf::token(&state.config.auth, jar);
     let page = pages::account(&state.config, &user, &accounts, active, session.expires, &token);
     Ok((jar, page).into_response())
 }
@@ -198,4 +199,14 @@ pub(crate) async fn error_page(
 /// 404.
 pub(crate) async fn not_found(State(state): State<AppState>) -> (StatusCode, Html<String>) {
     pages::not_found(&state.config)
+}
+
+/// Middleware: the library's CSRF check on every request but `GET`, `HEAD`, `OPTIONS` and `TRACE`, answering a
+/// missing or wrong token with the app's 403 page.
+pub(crate) async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match csrf::check(&state.config.auth, request).await {
+        Ok(request) => next.run(request).await,
+        Err(csrf::Rejection::Forbidden) => pages::forbidden(&state.config).into_response(),
+        Err(rejection) => rejection.into_response(),
+    }
 }

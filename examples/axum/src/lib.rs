@@ -18,8 +18,9 @@
 //! | `GET /auth/error?error=…` | the error page (Auth.js's error codes) |
 //! | `GET /style.css` | the pages' style sheet |
 //!
-//! Every `POST` needs the CSRF token of the forms (see [`csrf`]): without it the answer is 403. Every response
-//! carries a `Content-Security-Policy` (with `frame-ancestors 'none'`) and `X-Frame-Options: DENY`.
+//! Every `POST` needs the CSRF token of the forms (checked by the library's [`authjs_sea_orm::axum::csrf`]): without
+//! it the answer is 403. Every response carries a `Content-Security-Policy` (with `frame-ancestors 'none'`) and
+//! `X-Frame-Options: DENY`.
 //!
 //! Serve it with `app.into_make_service_with_connect_info::<std::net::SocketAddr>()`, so that the per-IP limit on
 //! magic links knows the client's address (without it, only the per-address limit applies).
@@ -33,7 +34,6 @@ use axum::extract::FromRef;
 use axum::routing::{get, post};
 use url::Url;
 
-pub mod csrf;
 mod github;
 mod handlers;
 mod limit;
@@ -147,7 +147,7 @@ pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> R
         .route("/auth/signout-everywhere", post(handlers::sign_out_everywhere))
         .route("/auth/error", get(handlers::error_page))
         .fallback(handlers::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), handlers::csrf_guard))
         .layer(axum::middleware::from_fn(refresh_session_cookie))
         .layer(axum::middleware::map_response_with_state(csp, pages::security_headers))
         .with_state(state)

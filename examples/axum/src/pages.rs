@@ -7,10 +7,10 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use authjs_sea_orm::AdapterUser;
+use authjs_sea_orm::axum::csrf;
 use authjs_sea_orm::entity::account;
 
 use crate::Config;
-use crate::csrf;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;\
 color:#222;line-height:1.5}h1{font-size:1.5rem}form{margin:.75rem 0}input[type=email]{padding:.5rem;width:100%;\

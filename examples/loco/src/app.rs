@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use authjs_sea_orm::axum::csrf;
 use authjs_sea_orm_loco::AuthInitializer;
 use example_loco_migration::Migrator;
 use loco_rs::Result;
@@ -16,8 +17,8 @@ use loco_rs::environment::Environment;
 use loco_rs::task::Tasks;
 use sea_orm::EntityTrait;
 
+use crate::controllers;
 use crate::models::{_entities, AppTables, User};
-use crate::{controllers, csrf};
 
 /// The app.
 pub struct App;
@@ -62,8 +63,8 @@ impl Hooks for App {
     }
 
     async fn after_routes(router: axum::Router, ctx: &AppContext) -> Result<axum::Router> {
-        // Every POST needs the CSRF token of the forms; `AuthInitializer` stored the session settings (its
-        // `before_run` runs before the routes are built).
+        // Every POST needs the CSRF token of the forms (the library's guard: 403 without); `AuthInitializer` stored
+        // the session settings, whose secret signs the CSRF cookie (its `before_run` runs before the routes are built).
         let config = Arc::new(authjs_sea_orm_loco::auth::<User>(ctx)?.config().clone());
         Ok(router.layer(axum::middleware::from_fn_with_state(config, csrf::guard)))
     }

@@ -6,8 +6,9 @@
 //!   database session and sets the Auth.js session cookie;
 //! - `POST /auth/sign-out`: ends the session.
 //!
-//! Every form carries a CSRF token, and every `POST` without it is answered 403 (see [`crate::csrf`]).
+//! Every form carries a CSRF token, and every `POST` without it is answered 403 (see [`authjs_sea_orm::axum::csrf`]).
 
+use authjs_sea_orm::axum::csrf;
 use authjs_sea_orm_loco::{Auth, MagicLink};
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -21,8 +22,7 @@ use loco_rs::{Error, Result};
 use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel};
 use serde::Deserialize;
 
-use super::{html_escape, page};
-use crate::csrf;
+use super::{csrf_field, html_escape, page};
 use crate::mailers::auth::AuthMailer;
 use crate::models::User;
 
@@ -49,7 +49,7 @@ fn form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
         "<form method=\"post\" action=\"/auth/sign-in\">{}\
          <label>E-mail <input type=\"email\" name=\"email\" required autofocus></label> \
          <button type=\"submit\">Send me a sign-in link</button></form>",
-        csrf::hidden_field(&token)
+        csrf_field(&token)
     );
     (jar, form)
 }

@@ -1,6 +1,7 @@
 //! The home page, a protected page and a JSON endpoint, reading the signed-in user with the extractors of
 //! `authjs-sea-orm-loco`.
 
+use authjs_sea_orm::axum::csrf;
 use authjs_sea_orm_loco::{Auth, MaybeSignedIn, SignedIn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -10,8 +11,7 @@ use loco_rs::controller::{Routes, format};
 use loco_rs::prelude::SharedStore;
 use serde_json::json;
 
-use super::{html_escape, page};
-use crate::csrf;
+use super::{csrf_field, html_escape, page};
 use crate::models::User;
 
 /// The sign-out form, with the CSRF token of `jar` (or a new one, whose cookie is added to the returned jar).
@@ -19,7 +19,7 @@ fn sign_out_form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
     let (jar, token) = csrf::token(auth.config(), jar);
     let form = format!(
         "<form method=\"post\" action=\"/auth/sign-out\">{}<button type=\"submit\">Sign out</button></form>",
-        csrf::hidden_field(&token)
+        csrf_field(&token)
     );
     (jar, form)
 }

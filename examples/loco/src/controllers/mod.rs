@@ -1,5 +1,7 @@
 //! The app's controllers (plain HTML responses: no view engine, no assets folder).
 
+use authjs_sea_orm::axum::csrf;
+
 pub mod auth;
 pub mod home;
 
@@ -17,6 +19,11 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The hidden form field carrying the CSRF `token` (from [`authjs_sea_orm::axum::csrf::token`]).
+pub fn csrf_field(token: &str) -> String {
+    format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", csrf::FIELD, html_escape(token))
 }
 
 /// A whole page around `body` (already HTML).
