@@ -1,5 +1,7 @@
 //! The [`Adapter`] trait: the Auth.js adapter contract in Rust.
 
+use std::fmt::Debug;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -12,7 +14,7 @@ use crate::types::{
 /// Every method of the Auth.js database adapter contract, in snake_case and in Auth.js's order, plus the extensions
 /// users ask for (account token refresh, sign out everywhere, cleanup of expired rows).
 ///
-/// Object safe: `Arc<dyn Adapter>` works. An absent record is `Ok(None)` or an empty list; only the `update_*`
+/// Object safe: `Arc<dyn Adapter<Extra = (), NewExtra = ()>>` works. An absent record is `Ok(None)` or an empty list; only the `update_*`
 /// methods whose Auth.js counterpart throws return [`Error::NotFound`](crate::Error::NotFound).
 ///
 /// **Argument order.** Methods that take an account key take `provider` first, then `provider_account_id`: the
@@ -23,36 +25,42 @@ use crate::types::{
 /// equals the argument byte for byte, whatever the column's collation (MySQL's case- and accent-insensitive defaults
 /// included). Deletes that return the row are single-winner; a write that returns a row returns the row it wrote.
 ///
-/// **Custom users tables.** `X` is what user-returning methods return beside the Auth.js fields and `N` what
-/// [`create_user`](Adapter::create_user) takes beside them (see [`crate::schema`]); both are `()` on the default
-/// tables, so `Arc<dyn Adapter>` is the adapter of the default schema.
+/// **Custom users tables.** [`Extra`](Adapter::Extra) is what user-returning methods return beside the Auth.js
+/// fields and [`NewExtra`](Adapter::NewExtra) what [`create_user`](Adapter::create_user) takes beside them (see
+/// [`crate::schema`]); both are `()` on the default tables.
 ///
 /// **Expiry.** Like every official adapter, reads return expired sessions and verification tokens; the caller checks
 /// `expires` (Auth.js core deletes an expired session when it reads one).
 #[async_trait]
-pub trait Adapter<X = (), N = ()>: Send + Sync
-where
-    X: Send + 'static,
-    N: Send + 'static,
-{
+pub trait Adapter: Send + Sync {
+    /// What a user carries beside the Auth.js fields, in [`AdapterUser::extra`](crate::AdapterUser::extra).
+    type Extra: Clone + Debug + PartialEq + Send + Sync + 'static;
+    /// What [`create_user`](Adapter::create_user) takes beside the Auth.js fields, in
+    /// [`NewUser::extra`](crate::NewUser::extra); its `Default` is what sign-ups that know nothing of it pass.
+    type NewExtra: Default + Send + 'static;
+
     /// Creates a user and returns it as stored. `user.id: None` generates a UUID v4.
-    async fn create_user(&self, user: NewUser<N>) -> Result<AdapterUser<X>>;
+    async fn create_user(&self, user: NewUser<Self::NewExtra>) -> Result<AdapterUser<Self::Extra>>;
 
     /// The user with id `id`.
-    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<X>>>;
+    async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<Self::Extra>>>;
 
     /// The user with e-mail address `email` (exact match).
-    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<X>>>;
+    async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<Self::Extra>>>;
 
     /// The user an account is linked to, in one statement.
-    async fn get_user_by_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterUser<X>>>;
+    async fn get_user_by_account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<AdapterUser<Self::Extra>>>;
 
     /// Applies a partial update and returns the whole updated user; [`Error::NotFound`](crate::Error::NotFound) if
     /// the user does not exist.
-    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<X>>;
+    async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<Self::Extra>>;
 
     /// Deletes a user with its accounts, sessions and authenticators; returns the deleted user.
-    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<X>>>;
+    async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<Self::Extra>>>;
 
     /// Links an account to a user and returns it as stored.
     async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount>;
@@ -64,7 +72,10 @@ where
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession>;
 
     /// The session with this token and its user, in one statement. Expired sessions are returned too.
-    async fn get_session_and_user(&self, session_token: &str) -> Result<Option<(AdapterSession, AdapterUser<X>)>>;
+    async fn get_session_and_user(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<(AdapterSession, AdapterUser<Self::Extra>)>>;
 
     /// Applies a partial update to a session; returns the updated session, `None` if there is none.
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>>;

@@ -1,7 +1,8 @@
-//! Reading Auth.js records out of models of mapped entities, and user ids into key values.
+//! Reading Auth.js records out of models of mapped entities, and user ids into key values. Internal: reached from
+//! outside the crate only through the hidden `__private` module, for the conformance harness.
 
-use chrono::{DateTime, Utc};
 use authjs_sea_orm_entity::Timestamp;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::ColumnType;
 use sea_orm::{ColumnTrait, EntityName, EntityTrait, Iden, ModelTrait, Value};
 
@@ -89,7 +90,7 @@ fn opt_int(v: &Value) -> Option<Option<i64>> {
 
 /// The value to write for a user id into a column typed like the users table's key; `None` if `id` cannot be such
 /// an id (then no such user exists).
-pub(crate) fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
+pub fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
     match U::ID_KIND {
         IdKind::Text => Some(id.into()),
         IdKind::Uuid => uuid::Uuid::parse_str(id).ok().map(Value::from),
@@ -105,7 +106,8 @@ pub(crate) fn user_id_value<U: UserTable>(id: &str) -> Option<Value> {
     }
 }
 
-pub(crate) fn user<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> {
+/// The Auth.js user stored in a model of users table `U`.
+pub fn user<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> {
     let f = Fields(m);
     let opt_text = |col: Option<U::Column>| col.map_or(Ok(None), |c| f.opt_text(c));
     Ok(AdapterUser {
@@ -118,7 +120,8 @@ pub(crate) fn user<U: UserTable>(m: &U::Model) -> Result<AdapterUser<U::Extra>> 
     })
 }
 
-pub(crate) fn account<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
+/// The Auth.js account stored in a model of accounts table `A`.
+pub fn account<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
     let f = Fields(m);
     Ok(AdapterAccount {
         user_id: f.text(A::USER_ID)?,
@@ -135,7 +138,8 @@ pub(crate) fn account<A: AccountTable>(m: &A::Model) -> Result<AdapterAccount> {
     })
 }
 
-pub(crate) fn session<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
+/// The Auth.js session stored in a model of sessions table `S`.
+pub fn session<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
     let f = Fields(m);
     Ok(AdapterSession {
         session_token: f.text(S::SESSION_TOKEN)?,
@@ -144,12 +148,14 @@ pub(crate) fn session<S: SessionTable>(m: &S::Model) -> Result<AdapterSession> {
     })
 }
 
-pub(crate) fn verification_token<V: VerificationTokenTable>(m: &V::Model) -> Result<VerificationToken> {
+/// The verification token stored in a model of table `V`.
+pub fn verification_token<V: VerificationTokenTable>(m: &V::Model) -> Result<VerificationToken> {
     let f = Fields(m);
     Ok(VerificationToken { identifier: f.text(V::IDENTIFIER)?, token: f.text(V::TOKEN)?, expires: f.date(V::EXPIRES)? })
 }
 
-pub(crate) fn authenticator<Au: AuthenticatorTable>(m: &Au::Model) -> Result<AdapterAuthenticator> {
+/// The authenticator stored in a model of table `Au`.
+pub fn authenticator<Au: AuthenticatorTable>(m: &Au::Model) -> Result<AdapterAuthenticator> {
     let f = Fields(m);
     Ok(AdapterAuthenticator {
         credential_id: f.text(Au::CREDENTIAL_ID)?,

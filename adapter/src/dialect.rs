@@ -1,10 +1,16 @@
-//! What differs between the backends, in one place: how a key is compared exactly, which writes can return the row
-//! they wrote (`RETURNING`), and which server (MariaDB or MySQL, and its version) a MySQL connection reaches.
+//! What differs between the backends, in one place: how a key is compared exactly, how a date is encoded, which
+//! writes can return the row they wrote (`RETURNING`), and which server (MariaDB or MySQL, and its version) a MySQL
+//! connection reaches. (Connection settings per backend are in `connect`; error classification is by SQLSTATE and
+//! the same everywhere.)
 
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use authjs_sea_orm_entity::Timestamp;
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::{ColumnType, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, Statement, StatementBuilder, Value};
+
+use crate::error::Error;
 
 /// The statements that can end in `RETURNING` on a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +82,25 @@ impl Dialect {
             built.sql.push_str(" RETURNING *");
         }
         built
+    }
+
+    /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
+    /// and integer milliseconds columns are possible in custom tables), else the Auth.js encoding of the backend
+    /// (SQLite epoch milliseconds, PostgreSQL `timestamp` and MySQL `DATETIME` holding UTC). MySQL's `DATETIME` holds
+    /// years 1000 to 9999 (the driver cannot even encode some dates outside them): others are invalid input there.
+    pub(crate) fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value, Error> {
+        let instant = instant.map(Timestamp::new);
+        if self.backend == DbBackend::MySql
+            && let Some(t) = instant
+            && !(1000..=9999).contains(&t.to_utc().year())
+        {
+            return Err(Error::InvalidInput(format!("{t} is outside the dates MySQL can store (years 1000 to 9999)")));
+        }
+        Ok(match col.def().get_column_type() {
+            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
+            ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
+            _ => Timestamp::opt_to_value(instant, self.backend),
+        })
     }
 
     /// `col = value`, true only where the stored key equals `value` byte for byte, whatever the column's collation.

@@ -91,9 +91,7 @@ use std::marker::PhantomData;
 use authjs_sea_orm_entity::{account, authenticator, session, user, verification_token};
 use sea_orm::{DbBackend, EntityTrait, TryIntoModel, Value};
 
-use crate::convert;
-use crate::error::Result;
-use crate::types::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
+use crate::NewUser;
 
 /// How the user table's primary key is typed and filled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,15 +133,11 @@ pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// Values of the extra columns to write on `create_user` (columns with a database default may be left out).
     fn new_extra_values(extra: Self::NewExtra, backend: DbBackend) -> Vec<(Self::Column, Value)>;
 
-    /// The Auth.js user stored in `model`.
-    fn to_user(model: &Self::Model) -> Result<AdapterUser<Self::Extra>> {
-        convert::user::<Self>(model)
-    }
-
-    /// The value of user id `id` in this table's key column (and the `userId` columns typed alike); `None` if `id`
-    /// cannot be such an id, in which case no such user exists.
-    fn id_value(id: &str) -> Option<Value> {
-        convert::user_id_value::<Self>(id)
+    /// Called by `create_user` before anything is written, to complete or correct the new user: a display name
+    /// derived from the address when the table requires one, say (the adapter writes with sea-query statements, so
+    /// the entity's `ActiveModelBehavior` hooks do not run). Does nothing by default.
+    fn before_insert(user: &mut NewUser<Self::NewExtra>) {
+        let _ = user;
     }
 }
 
@@ -171,11 +165,6 @@ pub trait AccountTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     const ID_TOKEN: Self::Column;
     /// OAuth session state.
     const SESSION_STATE: Self::Column;
-
-    /// The Auth.js record stored in `model`.
-    fn to_account(model: &Self::Model) -> Result<AdapterAccount> {
-        convert::account::<Self>(model)
-    }
 }
 
 /// The session table (`session` by default).
@@ -186,11 +175,6 @@ pub trait SessionTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     const USER_ID: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
-
-    /// The Auth.js record stored in `model`.
-    fn to_session(model: &Self::Model) -> Result<AdapterSession> {
-        convert::session::<Self>(model)
-    }
 }
 
 /// The verification token table (`verificationToken` by default).
@@ -201,11 +185,6 @@ pub trait VerificationTokenTable: EntityTrait<ActiveModel: TryIntoModel<Self::Mo
     const TOKEN: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
-
-    /// The Auth.js record stored in `model`.
-    fn to_verification_token(model: &Self::Model) -> Result<VerificationToken> {
-        convert::verification_token::<Self>(model)
-    }
 }
 
 /// The authenticator table (`authenticator` by default).
@@ -226,11 +205,6 @@ pub trait AuthenticatorTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>
     const CREDENTIAL_BACKED_UP: Self::Column;
     /// Transports.
     const TRANSPORTS: Self::Column;
-
-    /// The Auth.js record stored in `model`.
-    fn to_authenticator(model: &Self::Model) -> Result<AdapterAuthenticator> {
-        convert::authenticator::<Self>(model)
-    }
 }
 
 /// The five tables an adapter works on.

@@ -5,16 +5,16 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Datelike, Utc};
-use authjs_sea_orm_entity::Timestamp;
-use sea_orm::sea_query::{ColumnType, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
+use crate::convert;
 use crate::dialect::Dialect;
 use crate::error::{Error, Record, Result};
 use crate::schema::{
@@ -199,24 +199,6 @@ where
 }
 
 impl<T: Schema> SeaOrmAdapter<T> {
-    /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
-    /// and integer milliseconds columns are possible in custom tables), else the Auth.js encoding of the backend.
-    fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value> {
-        let instant = instant.map(Timestamp::new);
-        // MySQL's DATETIME holds years 1000 to 9999; the driver cannot even encode some dates outside them.
-        if self.dialect.backend() == DbBackend::MySql
-            && let Some(t) = instant
-            && !(1000..=9999).contains(&t.to_utc().year())
-        {
-            return Err(Error::InvalidInput(format!("{t} is outside the dates MySQL can store (years 1000 to 9999)")));
-        }
-        Ok(match col.def().get_column_type() {
-            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
-            ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
-            _ => Timestamp::opt_to_value(instant, self.dialect.backend()),
-        })
-    }
-
     /// Inserts one row and returns it as stored: with `RETURNING` where the server has it (one statement). Elsewhere
     /// (MySQL, MariaDB before 10.5) the row is built from the written values when they fill every column, or read
     /// back by `key` (given the new auto-increment id) in the transaction that inserted it.
@@ -323,14 +305,18 @@ fn set<C: sea_orm::sea_query::IntoIden, V: Into<Value>>(
 }
 
 #[async_trait]
-impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
-    async fn create_user(&self, user: NewUser<UserNewExtra<T>>) -> Result<AdapterUser<UserExtra<T>>> {
+impl<T: Schema> Adapter for SeaOrmAdapter<T> {
+    type Extra = UserExtra<T>;
+    type NewExtra = UserNewExtra<T>;
+
+    async fn create_user(&self, mut user: NewUser<UserNewExtra<T>>) -> Result<AdapterUser<UserExtra<T>>> {
         type U<T> = User<T>;
+        <U<T>>::before_insert(&mut user);
         let id = match <U<T>>::ID_KIND {
             IdKind::AutoIncrement => None,
             kind => {
                 let id = user.id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                let value = <U<T>>::id_value(&id)
+                let value = convert::user_id_value::<U<T>>(&id)
                     .ok_or_else(|| Error::InvalidInput(format!("user id must be a {kind:?} id")))?;
                 Some((id, value))
             }
@@ -346,7 +332,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             }
         }
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
-            values.push((col, self.date(col, user.email_verified)?));
+            values.push((col, self.dialect.date(col, user.email_verified)?));
         }
         values.extend(<U<T>>::new_extra_values(user.extra, self.dialect.backend()));
         let created = self
@@ -358,18 +344,18 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
                 <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, key))
             })
             .await?;
-        <U<T>>::to_user(&created)
+        convert::user::<U<T>>(&created)
     }
 
     async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
+        let Some(id) = convert::user_id_value::<User<T>>(id) else { return Ok(None) };
         let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id)).one(&self.db).await?;
-        found.as_ref().map(<User<T>>::to_user).transpose()
+        found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::EMAIL, email)).one(&self.db).await?;
-        found.as_ref().map(<User<T>>::to_user).transpose()
+        found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
     async fn get_user_by_account(
@@ -382,38 +368,38 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .filter(self.account_key::<Account<T>>(provider, provider_account_id))
             .one(&self.db)
             .await?;
-        found.as_ref().map(<User<T>>::to_user).transpose()
+        found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
     async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<UserExtra<T>>> {
         type U<T> = User<T>;
-        let Some(id) = <U<T>>::id_value(&update.id) else { return Err(Error::NotFound(Record::User)) };
+        let Some(id) = convert::user_id_value::<U<T>>(&update.id) else { return Err(Error::NotFound(Record::User)) };
         let mut stmt = Query::update();
         stmt.table(<U<T>>::default().table_ref()).and_where(self.dialect.key_eq(<U<T>>::ID, id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
-            set(&mut stmt, Some(col), update.email_verified.map(|v| self.date(col, v)).transpose()?);
+            set(&mut stmt, Some(col), update.email_verified.map(|v| self.dialect.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
         let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id));
         let updated = self.update_row(Record::User, stmt, reread).await?;
-        updated.as_ref().map(<U<T>>::to_user).transpose()?.ok_or(Error::NotFound(Record::User))
+        updated.as_ref().map(convert::user::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
     }
 
     async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let Some(id) = <User<T>>::id_value(id) else { return Ok(None) };
+        let Some(id) = convert::user_id_value::<User<T>>(id) else { return Ok(None) };
         let stmt = Query::delete()
             .from_table(<User<T>>::default().table_ref())
             .and_where(self.dialect.key_eq(<User<T>>::ID, id.clone()))
             .to_owned();
         let deleted = self.delete_row(stmt, <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id))).await?;
-        deleted.as_ref().map(<User<T>>::to_user).transpose()
+        deleted.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
     async fn link_account(&self, account: AdapterAccount) -> Result<AdapterAccount> {
         type A<T> = Account<T>;
-        let Some(user_id) = <User<T>>::id_value(&account.user_id) else {
+        let Some(user_id) = convert::user_id_value::<User<T>>(&account.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let key = self.account_key::<A<T>>(&account.provider, &account.provider_account_id);
@@ -431,7 +417,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<A<T>>::SESSION_STATE, account.session_state.into()),
         ];
         let created = self.insert_row(Record::Account, values, |_| <A<T>>::find().filter(key)).await?;
-        <A<T>>::to_account(&created)
+        convert::account::<A<T>>(&created)
     }
 
     async fn unlink_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
@@ -439,12 +425,12 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = self.account_key::<A<T>>(provider, provider_account_id);
         let stmt = Query::delete().from_table(<A<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <A<T>>::find().filter(key)).await?;
-        deleted.as_ref().map(<A<T>>::to_account).transpose()
+        deleted.as_ref().map(convert::account::<A<T>>).transpose()
     }
 
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession> {
         type S<T> = Session<T>;
-        let Some(user_id) = <User<T>>::id_value(&session.user_id) else {
+        let Some(user_id) = convert::user_id_value::<User<T>>(&session.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let stored = self
@@ -455,10 +441,10 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let values = vec![
             (<S<T>>::SESSION_TOKEN, stored.into()),
             (<S<T>>::USER_ID, user_id),
-            (<S<T>>::EXPIRES, self.date(<S<T>>::EXPIRES, Some(session.expires))?),
+            (<S<T>>::EXPIRES, self.dialect.date(<S<T>>::EXPIRES, Some(session.expires))?),
         ];
         let created = self.insert_row(Record::Session, values, |_| <S<T>>::find().filter(key)).await?;
-        Ok(self.with_raw_token(<S<T>>::to_session(&created)?, &session.session_token))
+        Ok(self.with_raw_token(convert::session::<S<T>>(&created)?, &session.session_token))
     }
 
     async fn get_session_and_user(
@@ -475,8 +461,8 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .await?;
         match found {
             Some((session, Some(user))) => {
-                let session = self.with_raw_token(<S<T>>::to_session(&session)?, session_token);
-                Ok(Some((session, <User<T>>::to_user(&user)?)))
+                let session = self.with_raw_token(convert::session::<S<T>>(&session)?, session_token);
+                Ok(Some((session, convert::user::<User<T>>(&user)?)))
             }
             _ => Ok(None),
         }
@@ -489,12 +475,16 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let mut stmt = Query::update();
         stmt.table(<S<T>>::default().table_ref()).and_where(key.clone());
         if let Some(user_id) = update.user_id {
-            let value = <User<T>>::id_value(&user_id).ok_or(Error::NotFound(Record::User))?;
+            let value = convert::user_id_value::<User<T>>(&user_id).ok_or(Error::NotFound(Record::User))?;
             stmt.value(<S<T>>::USER_ID, value);
         }
-        set(&mut stmt, Some(<S<T>>::EXPIRES), update.expires.map(|e| self.date(<S<T>>::EXPIRES, Some(e))).transpose()?);
+        set(
+            &mut stmt,
+            Some(<S<T>>::EXPIRES),
+            update.expires.map(|e| self.dialect.date(<S<T>>::EXPIRES, Some(e))).transpose()?,
+        );
         let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
-        let updated = updated.as_ref().map(<S<T>>::to_session).transpose()?;
+        let updated = updated.as_ref().map(convert::session::<S<T>>).transpose()?;
         Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
     }
 
@@ -505,7 +495,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_deref().unwrap_or(session_token));
         let stmt = Query::delete().from_table(<S<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
-        let deleted = deleted.as_ref().map(<S<T>>::to_session).transpose()?;
+        let deleted = deleted.as_ref().map(convert::session::<S<T>>).transpose()?;
         Ok(deleted.map(|s| if stored.is_some() { self.with_raw_token(s, session_token) } else { s }))
     }
 
@@ -515,10 +505,10 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let values = vec![
             (<V<T>>::IDENTIFIER, token.identifier.into()),
             (<V<T>>::TOKEN, token.token.into()),
-            (<V<T>>::EXPIRES, self.date(<V<T>>::EXPIRES, Some(token.expires))?),
+            (<V<T>>::EXPIRES, self.dialect.date(<V<T>>::EXPIRES, Some(token.expires))?),
         ];
         let created = self.insert_row(Record::VerificationToken, values, |_| <V<T>>::find().filter(key)).await?;
-        <V<T>>::to_verification_token(&created)
+        convert::verification_token::<V<T>>(&created)
     }
 
     async fn use_verification_token(&self, identifier: &str, token: &str) -> Result<Option<VerificationToken>> {
@@ -526,26 +516,26 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         let key = self.vt_key::<V<T>>(identifier, token);
         let stmt = Query::delete().from_table(<V<T>>::default().table_ref()).and_where(key.clone()).to_owned();
         let used = self.delete_row(stmt, <V<T>>::find().filter(key)).await?;
-        used.as_ref().map(<V<T>>::to_verification_token).transpose()
+        used.as_ref().map(convert::verification_token::<V<T>>).transpose()
     }
 
     async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
         let found =
             <A<T>>::find().filter(self.account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
-        found.as_ref().map(<A<T>>::to_account).transpose()
+        found.as_ref().map(convert::account::<A<T>>).transpose()
     }
 
     async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
         let found =
             <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id)).one(&self.db).await?;
-        found.as_ref().map(<Au<T>>::to_authenticator).transpose()
+        found.as_ref().map(convert::authenticator::<Au<T>>).transpose()
     }
 
     async fn create_authenticator(&self, authenticator: AdapterAuthenticator) -> Result<AdapterAuthenticator> {
         type Au<T> = Authn<T>;
-        let Some(user_id) = <User<T>>::id_value(&authenticator.user_id) else {
+        let Some(user_id) = convert::user_id_value::<User<T>>(&authenticator.user_id) else {
             return Err(Error::NotFound(Record::User));
         };
         let key = self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.as_str());
@@ -560,14 +550,14 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             (<Au<T>>::TRANSPORTS, authenticator.transports.into()),
         ];
         let created = self.insert_row(Record::Authenticator, values, |_| <Au<T>>::find().filter(key)).await?;
-        <Au<T>>::to_authenticator(&created)
+        convert::authenticator::<Au<T>>(&created)
     }
 
     async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
-        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
+        let Some(user_id) = convert::user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
         let found = <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::USER_ID, user_id)).all(&self.db).await?;
-        found.iter().map(<Au<T>>::to_authenticator).collect()
+        found.iter().map(convert::authenticator::<Au<T>>).collect()
     }
 
     async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator> {
@@ -579,7 +569,7 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
             .and_where(key.clone())
             .to_owned();
         let updated = self.update_row(Record::Authenticator, stmt, <Au<T>>::find().filter(key)).await?;
-        updated.as_ref().map(<Au<T>>::to_authenticator).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
+        updated.as_ref().map(convert::authenticator::<Au<T>>).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
     }
 
     async fn update_account(&self, update: AccountUpdate) -> Result<AdapterAccount> {
@@ -595,29 +585,29 @@ impl<T: Schema> Adapter<UserExtra<T>, UserNewExtra<T>> for SeaOrmAdapter<T> {
         set(&mut stmt, Some(<A<T>>::ID_TOKEN), update.id_token);
         set(&mut stmt, Some(<A<T>>::SESSION_STATE), update.session_state);
         let updated = self.update_row(Record::Account, stmt, <A<T>>::find().filter(key)).await?;
-        updated.as_ref().map(<A<T>>::to_account).transpose()?.ok_or(Error::NotFound(Record::Account))
+        updated.as_ref().map(convert::account::<A<T>>).transpose()?.ok_or(Error::NotFound(Record::Account))
     }
 
     async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>> {
         type S<T> = Session<T>;
-        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(Vec::new()) };
+        let Some(user_id) = convert::user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
         let found = <S<T>>::find().filter(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).all(&self.db).await?;
-        found.iter().map(<S<T>>::to_session).collect()
+        found.iter().map(convert::session::<S<T>>).collect()
     }
 
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64> {
         type S<T> = Session<T>;
-        let Some(user_id) = <User<T>>::id_value(user_id) else { return Ok(0) };
+        let Some(user_id) = convert::user_id_value::<User<T>>(user_id) else { return Ok(0) };
         self.delete_where::<S<T>>(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).await
     }
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         type S<T> = Session<T>;
-        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.date(<S<T>>::EXPIRES, Some(now))?)).await
+        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.dialect.date(<S<T>>::EXPIRES, Some(now))?)).await
     }
 
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
         type V<T> = VToken<T>;
-        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.date(<V<T>>::EXPIRES, Some(now))?)).await
+        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.dialect.date(<V<T>>::EXPIRES, Some(now))?)).await
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! The generic reads ([`TestDb::stored_user`], ..., [`TestDb::snapshot`]) find rows with SeaORM through the column
 //! constants of the table traits (`U::find().filter(U::ID.eq(..))`) and convert them with the traits' conversions
-//! (`U::to_user`). On the default tables ([`TestSchema::DEFAULT_TABLES`]) each of them also reads the same rows
+//! (`authjs_sea_orm::__private`). On the default tables ([`TestSchema::DEFAULT_TABLES`]) each of them also reads the same rows
 //! with the default entities and converts them field by field ([`user_of`], ...), independently of the adapter's
 //! conversion code, and asserts both agree.
 
+use authjs_sea_orm::__private as convert;
 use authjs_sea_orm::entity::{account, authenticator, session, user, verification_token};
 use authjs_sea_orm::schema::{AccountTable, AuthenticatorTable, SessionTable, UserTable, VerificationTokenTable};
 use authjs_sea_orm::{
@@ -125,11 +126,11 @@ pub async fn snapshot<S: TestSchema>(db: &DatabaseConnection) -> Snapshot<Extra<
     let authenticators =
         <Au<S>>::find().order_by_asc(<Au<S>>::CREDENTIAL_ID).all(db).await.expect("read authenticators");
     let snapshot = Snapshot {
-        users: converted(users, <U<S>>::to_user, "user"),
-        accounts: converted(accounts, <A<S>>::to_account, "account"),
-        sessions: converted(sessions, <Se<S>>::to_session, "session"),
-        verification_tokens: converted(verification_tokens, <V<S>>::to_verification_token, "verification token"),
-        authenticators: converted(authenticators, <Au<S>>::to_authenticator, "authenticator"),
+        users: converted(users, convert::user::<U<S>>, "user"),
+        accounts: converted(accounts, convert::account::<A<S>>, "account"),
+        sessions: converted(sessions, convert::session::<Se<S>>, "session"),
+        verification_tokens: converted(verification_tokens, convert::verification_token::<V<S>>, "verification token"),
+        authenticators: converted(authenticators, convert::authenticator::<Au<S>>, "authenticator"),
     };
     if S::DEFAULT_TABLES {
         let fields = default_snapshot(db).await;
@@ -237,11 +238,11 @@ impl<S: TestSchema> TestDb<S> {
     /// The stored user with id `id` (`None` also when `id` cannot be an id of the schema's users table).
     pub async fn stored_user(&self, id: &str) -> Option<User<S>> {
         type U<S> = Users<S>;
-        let found = match <U<S>>::id_value(id) {
+        let found = match convert::user_id_value::<U<S>>(id) {
             Some(value) => <U<S>>::find().filter(<U<S>>::ID.eq(value)).one(&self.db).await.expect("read user"),
             None => None,
         };
-        let user = found.map(|m| <U<S>>::to_user(&m).expect("the stored user converts"));
+        let user = found.map(|m| convert::user::<U<S>>(&m).expect("the stored user converts"));
         if S::DEFAULT_TABLES {
             assert_eq!(user.as_ref().map(auth_fields), default_user(&self.db, id).await, "user {id}: reads differ");
         }
@@ -257,7 +258,7 @@ impl<S: TestSchema> TestDb<S> {
             .one(&self.db)
             .await
             .expect("read account");
-        let account = found.map(|m| <A<S>>::to_account(&m).expect("the stored account converts"));
+        let account = found.map(|m| convert::account::<A<S>>(&m).expect("the stored account converts"));
         if S::DEFAULT_TABLES {
             let fields = account::Entity::find_by_id((provider.to_owned(), provider_account_id.to_owned()))
                 .one(&self.db)
@@ -274,7 +275,7 @@ impl<S: TestSchema> TestDb<S> {
         type Se<S> = Sessions<S>;
         let found =
             <Se<S>>::find().filter(<Se<S>>::SESSION_TOKEN.eq(session_token)).one(&self.db).await.expect("read session");
-        let session = found.map(|m| <Se<S>>::to_session(&m).expect("the stored session converts"));
+        let session = found.map(|m| convert::session::<Se<S>>(&m).expect("the stored session converts"));
         if S::DEFAULT_TABLES {
             let fields = session::Entity::find_by_id(session_token.to_owned())
                 .one(&self.db)
@@ -295,7 +296,7 @@ impl<S: TestSchema> TestDb<S> {
             .one(&self.db)
             .await
             .expect("read verification token");
-        let stored = found.map(|m| <V<S>>::to_verification_token(&m).expect("the stored token converts"));
+        let stored = found.map(|m| convert::verification_token::<V<S>>(&m).expect("the stored token converts"));
         if S::DEFAULT_TABLES {
             let fields = verification_token::Entity::find_by_id((identifier.to_owned(), token.to_owned()))
                 .one(&self.db)
@@ -315,7 +316,7 @@ impl<S: TestSchema> TestDb<S> {
             .one(&self.db)
             .await
             .expect("read authenticator");
-        let stored = found.map(|m| <Au<S>>::to_authenticator(&m).expect("the stored authenticator converts"));
+        let stored = found.map(|m| convert::authenticator::<Au<S>>(&m).expect("the stored authenticator converts"));
         if S::DEFAULT_TABLES {
             let fields = authenticator::Entity::find()
                 .filter(authenticator::Column::CredentialId.eq(credential_id))
@@ -331,14 +332,14 @@ impl<S: TestSchema> TestDb<S> {
     /// The stored sessions of a user, sorted by token.
     pub async fn stored_sessions_of(&self, user_id: &str) -> Vec<AdapterSession> {
         type Se<S> = Sessions<S>;
-        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let Some(value) = convert::user_id_value::<Users<S>>(user_id) else { return Vec::new() };
         let found = <Se<S>>::find()
             .filter(<Se<S>>::USER_ID.eq(value))
             .order_by_asc(<Se<S>>::SESSION_TOKEN)
             .all(&self.db)
             .await
             .expect("read sessions");
-        let mut sessions = converted(found, <Se<S>>::to_session, "session");
+        let mut sessions = converted(found, convert::session::<Se<S>>, "session");
         sessions.sort_by(|a, b| a.session_token.cmp(&b.session_token));
         if S::DEFAULT_TABLES {
             let fields: Vec<_> = session::Entity::find()
@@ -359,7 +360,7 @@ impl<S: TestSchema> TestDb<S> {
     /// The stored accounts of a user, sorted by `(provider, providerAccountId)`.
     pub async fn stored_accounts_of(&self, user_id: &str) -> Vec<AdapterAccount> {
         type A<S> = Accounts<S>;
-        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let Some(value) = convert::user_id_value::<Users<S>>(user_id) else { return Vec::new() };
         let found = <A<S>>::find()
             .filter(<A<S>>::USER_ID.eq(value))
             .order_by_asc(<A<S>>::PROVIDER)
@@ -367,7 +368,7 @@ impl<S: TestSchema> TestDb<S> {
             .all(&self.db)
             .await
             .expect("read accounts");
-        let mut accounts = converted(found, <A<S>>::to_account, "account");
+        let mut accounts = converted(found, convert::account::<A<S>>, "account");
         accounts.sort_by(|a, b| (&a.provider, &a.provider_account_id).cmp(&(&b.provider, &b.provider_account_id)));
         if S::DEFAULT_TABLES {
             let fields: Vec<_> = account::Entity::find()
@@ -390,14 +391,14 @@ impl<S: TestSchema> TestDb<S> {
     /// The stored authenticators of a user, sorted by credential id.
     pub async fn stored_authenticators_of(&self, user_id: &str) -> Vec<AdapterAuthenticator> {
         type Au<S> = Authenticators<S>;
-        let Some(value) = <Users<S>>::id_value(user_id) else { return Vec::new() };
+        let Some(value) = convert::user_id_value::<Users<S>>(user_id) else { return Vec::new() };
         let found = <Au<S>>::find()
             .filter(<Au<S>>::USER_ID.eq(value))
             .order_by_asc(<Au<S>>::CREDENTIAL_ID)
             .all(&self.db)
             .await
             .expect("read authenticators");
-        let mut authenticators = converted(found, <Au<S>>::to_authenticator, "authenticator");
+        let mut authenticators = converted(found, convert::authenticator::<Au<S>>, "authenticator");
         authenticators.sort_by(|a, b| a.credential_id.cmp(&b.credential_id));
         if S::DEFAULT_TABLES {
             let fields: Vec<_> = authenticator::Entity::find()

@@ -25,7 +25,7 @@ fn assert_shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
 /// shareable, and every required method answers on an empty database.
 pub async fn required_methods_exist<S: TestSchema>(t: &TestDb<S>) {
     assert_shareable(&t.adapter);
-    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
+    let adapter: Arc<dyn Adapter<Extra = Extra<S>, NewExtra = NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.get_user(&id()).await.expect("get_user"), None);
     assert_eq!(adapter.get_user_by_email("nobody@example.com").await.expect("get_user_by_email"), None);
     assert_eq!(adapter.get_user_by_account("github", &id()).await.expect("get_user_by_account"), None);
@@ -175,7 +175,7 @@ pub async fn delete_session<S: TestSchema>(t: &TestDb<S>) {
 
 /// Auth.js case 12: `Verification Token methods exist`: both answer on an empty database.
 pub async fn verification_token_methods_exist<S: TestSchema>(t: &TestDb<S>) {
-    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
+    let adapter: Arc<dyn Adapter<Extra = Extra<S>, NewExtra = NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.use_verification_token("info@example.com", &fixtures::hashed_token()).await.expect("use"), None);
     let token = VerificationToken {
         identifier: "info@example.com".to_owned(),
@@ -236,7 +236,7 @@ pub async fn use_verification_token<S: TestSchema>(t: &TestDb<S>) {
 
 /// Auth.js case 15: `Future methods exist`: `unlink_account` and `delete_user` answer on an empty database.
 pub async fn future_methods_exist<S: TestSchema>(t: &TestDb<S>) {
-    let adapter: Arc<dyn Adapter<Extra<S>, NewExtra<S>>> = Arc::new(t.adapter.clone());
+    let adapter: Arc<dyn Adapter<Extra = Extra<S>, NewExtra = NewExtra<S>>> = Arc::new(t.adapter.clone());
     assert_eq!(adapter.unlink_account("github", &id()).await.expect("unlink_account"), None);
     assert_eq!(adapter.delete_user(&id()).await.expect("delete_user"), None);
 }

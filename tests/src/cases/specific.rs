@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 
 use authjs_sea_orm::entity::{Timestamp, account, authenticator, session, user, verification_token};
+use authjs_sea_orm::axum::CurrentSession;
 use authjs_sea_orm::{
-    AccountType, Adapter, AdapterAccount, AdapterAuthenticator, Error, NewUser, Record, SessionUpdate, UserUpdate,
-    VerificationToken,
+    AccountType, Adapter, AdapterAccount, AdapterAuthenticator, Error, NewUser, Record, SeaOrmAdapter, SessionUpdate,
+    UserUpdate, VerificationToken,
 };
 use chrono::Duration;
 use example_custom_tables::entities::users::{self, NewProfile};
@@ -166,6 +167,12 @@ pub async fn plural_profile_round_trips(t: &TestDb<Plural>) {
     let profile = NewProfile { role: Some("admin".to_owned()), phone: Some(phone.to_owned()) };
     let new = fixtures::user_with_millis();
     let created = t.adapter.create_user(with_extra(new.clone(), profile)).await.expect("create_user");
+    // `Debug` of a signed-in request shows the Auth.js fields, not the app's extra columns.
+    let session = given_session(t, fixtures::session(&created.id)).await;
+    let current: CurrentSession<SeaOrmAdapter<example_custom_tables::AppTables>> =
+        CurrentSession { session, user: created.clone() };
+    let shown = format!("{current:?}");
+    assert!(shown.contains(&created.id) && !shown.contains(phone), "{shown}");
     assert_eq!(auth_fields(&created), fixtures::expected_user(&new, &created.id));
     assert_eq!(created.extra.role, "admin");
     assert_eq!(created.extra.phone.as_deref(), Some(phone));
