@@ -45,6 +45,7 @@ mod error;
 pub mod migration;
 pub mod schema;
 mod sea_orm_adapter;
+mod table_macros;
 mod types;
 
 /// The SeaORM entities of the Auth.js tables (the `authjs-sea-orm-entity` crate).
@@ -55,6 +56,7 @@ pub use authjs_sea_orm_entity as entity;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::convert::{account, authenticator, session, user, user_id_value, verification_token};
+    pub use sea_orm;
 }
 
 pub use adapter::Adapter;

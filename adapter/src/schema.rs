@@ -7,6 +7,21 @@
 //! (`schema_name`), the SQL types and any extra columns come from the entity itself. The default entities of
 //! [`crate::entity`] implement all five.
 //!
+//! **The short way.** In the entity's module, one macro line per table implements its trait, naming each column
+//! by its Auth.js name (the `Column` variant SeaORM derives: `UserId` for a field `user_id` or `userId`), with
+//! `field = Variant` overrides for what differs:
+//!
+//! ```ignore
+//! authjs_sea_orm::user_table!(id_kind = AutoIncrement, name = DisplayName, image = None, extra = Model);
+//! authjs_sea_orm::account_table!();                        // every column under its Auth.js name
+//! authjs_sea_orm::session_table!(session_token = Token);   // one column named otherwise
+//! authjs_sea_orm::verification_token_table!();
+//! authjs_sea_orm::authenticator_table!();
+//! ```
+//!
+//! (see [`user_table!`](crate::user_table) for a complete entity). A users table whose extra columns need values on
+//! sign-up implements [`UserTable`] by hand, as below.
+//!
 //! Columns are the entity's own `Column` enum, so a mapping that names a missing column, or a column of another
 //! table, does not compile. What only the database knows (a column whose values cannot be read as text, say) is
 //! reported at run time as [`Error::InvalidData`](crate::Error::InvalidData) naming the table and the column.
@@ -247,56 +262,26 @@ where
     type Authenticator = Au;
 }
 
-impl UserTable for user::Entity {
-    type Extra = ();
-    type NewExtra = ();
-    const ID_KIND: IdKind = IdKind::Text;
-    const ID: user::Column = user::Column::Id;
-    const NAME: Option<user::Column> = Some(user::Column::Name);
-    const EMAIL: user::Column = user::Column::Email;
-    const EMAIL_VERIFIED: Option<user::Column> = Some(user::Column::EmailVerified);
-    const IMAGE: Option<user::Column> = Some(user::Column::Image);
-
-    fn extra(_: &user::Model) {}
-
-    fn new_extra_values(_: (), _: DbBackend) -> Vec<(user::Column, Value)> {
-        Vec::new()
+// The Auth.js tables of `crate::entity`: every column under its Auth.js name.
+mod default_tables {
+    mod user {
+        use authjs_sea_orm_entity::user::{Column, Entity, Model};
+        crate::user_table!();
     }
-}
-
-impl AccountTable for account::Entity {
-    const USER_ID: account::Column = account::Column::UserId;
-    const TYPE: account::Column = account::Column::Type;
-    const PROVIDER: account::Column = account::Column::Provider;
-    const PROVIDER_ACCOUNT_ID: account::Column = account::Column::ProviderAccountId;
-    const REFRESH_TOKEN: account::Column = account::Column::RefreshToken;
-    const ACCESS_TOKEN: account::Column = account::Column::AccessToken;
-    const EXPIRES_AT: account::Column = account::Column::ExpiresAt;
-    const TOKEN_TYPE: account::Column = account::Column::TokenType;
-    const SCOPE: account::Column = account::Column::Scope;
-    const ID_TOKEN: account::Column = account::Column::IdToken;
-    const SESSION_STATE: account::Column = account::Column::SessionState;
-}
-
-impl SessionTable for session::Entity {
-    const SESSION_TOKEN: session::Column = session::Column::SessionToken;
-    const USER_ID: session::Column = session::Column::UserId;
-    const EXPIRES: session::Column = session::Column::Expires;
-}
-
-impl VerificationTokenTable for verification_token::Entity {
-    const IDENTIFIER: verification_token::Column = verification_token::Column::Identifier;
-    const TOKEN: verification_token::Column = verification_token::Column::Token;
-    const EXPIRES: verification_token::Column = verification_token::Column::Expires;
-}
-
-impl AuthenticatorTable for authenticator::Entity {
-    const CREDENTIAL_ID: authenticator::Column = authenticator::Column::CredentialId;
-    const USER_ID: authenticator::Column = authenticator::Column::UserId;
-    const PROVIDER_ACCOUNT_ID: authenticator::Column = authenticator::Column::ProviderAccountId;
-    const CREDENTIAL_PUBLIC_KEY: authenticator::Column = authenticator::Column::CredentialPublicKey;
-    const COUNTER: authenticator::Column = authenticator::Column::Counter;
-    const CREDENTIAL_DEVICE_TYPE: authenticator::Column = authenticator::Column::CredentialDeviceType;
-    const CREDENTIAL_BACKED_UP: authenticator::Column = authenticator::Column::CredentialBackedUp;
-    const TRANSPORTS: authenticator::Column = authenticator::Column::Transports;
+    mod account {
+        use authjs_sea_orm_entity::account::{Column, Entity};
+        crate::account_table!();
+    }
+    mod session {
+        use authjs_sea_orm_entity::session::{Column, Entity};
+        crate::session_table!();
+    }
+    mod verification_token {
+        use authjs_sea_orm_entity::verification_token::{Column, Entity};
+        crate::verification_token_table!();
+    }
+    mod authenticator {
+        use authjs_sea_orm_entity::authenticator::{Column, Entity};
+        crate::authenticator_table!();
+    }
 }

@@ -177,7 +177,7 @@ macro_rules! auth_entities {
         $(#[$meta:meta])* $module:ident, $marker:ident,
         $(schema_name = $schema:literal,)?
         tables = [$user:literal, $account:literal, $session:literal, $vtoken:literal, $authenticator:literal],
-        id = $id:ty, id_kind = $kind:expr
+        id = $id:ty, id_kind = $kind:ident
     ) => {
         $(#[$meta])*
         pub mod $module {
@@ -194,9 +194,7 @@ macro_rules! auth_entities {
 
             pub mod user {
                 use authjs_sea_orm::entity::Timestamp;
-                use authjs_sea_orm::schema::{IdKind, UserTable};
                 use sea_orm::entity::prelude::*;
-                use sea_orm::{DbBackend, Value};
 
                 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
                 #[sea_orm($(schema_name = $schema,)? table_name = $user)]
@@ -216,26 +214,10 @@ macro_rules! auth_entities {
 
                 impl ActiveModelBehavior for ActiveModel {}
 
-                impl UserTable for Entity {
-                    type Extra = ();
-                    type NewExtra = ();
-                    const ID_KIND: IdKind = $kind;
-                    const ID: Column = Column::Id;
-                    const NAME: Option<Column> = Some(Column::Name);
-                    const EMAIL: Column = Column::Email;
-                    const EMAIL_VERIFIED: Option<Column> = Some(Column::EmailVerified);
-                    const IMAGE: Option<Column> = Some(Column::Image);
-
-                    fn extra(_: &Model) {}
-
-                    fn new_extra_values(_: (), _: DbBackend) -> Vec<(Column, Value)> {
-                        Vec::new()
-                    }
-                }
+                authjs_sea_orm::user_table!(id_kind = $kind);
             }
 
             pub mod account {
-                use authjs_sea_orm::schema::AccountTable;
                 use sea_orm::entity::prelude::*;
 
                 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -262,24 +244,11 @@ macro_rules! auth_entities {
 
                 impl ActiveModelBehavior for ActiveModel {}
 
-                impl AccountTable for Entity {
-                    const USER_ID: Column = Column::UserId;
-                    const TYPE: Column = Column::Type;
-                    const PROVIDER: Column = Column::Provider;
-                    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
-                    const REFRESH_TOKEN: Column = Column::RefreshToken;
-                    const ACCESS_TOKEN: Column = Column::AccessToken;
-                    const EXPIRES_AT: Column = Column::ExpiresAt;
-                    const TOKEN_TYPE: Column = Column::TokenType;
-                    const SCOPE: Column = Column::Scope;
-                    const ID_TOKEN: Column = Column::IdToken;
-                    const SESSION_STATE: Column = Column::SessionState;
-                }
+                authjs_sea_orm::account_table!();
             }
 
             pub mod session {
                 use authjs_sea_orm::entity::Timestamp;
-                use authjs_sea_orm::schema::SessionTable;
                 use sea_orm::entity::prelude::*;
 
                 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -297,16 +266,11 @@ macro_rules! auth_entities {
 
                 impl ActiveModelBehavior for ActiveModel {}
 
-                impl SessionTable for Entity {
-                    const SESSION_TOKEN: Column = Column::SessionToken;
-                    const USER_ID: Column = Column::UserId;
-                    const EXPIRES: Column = Column::Expires;
-                }
+                authjs_sea_orm::session_table!();
             }
 
             pub mod verification_token {
                 use authjs_sea_orm::entity::Timestamp;
-                use authjs_sea_orm::schema::VerificationTokenTable;
                 use sea_orm::entity::prelude::*;
 
                 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -324,15 +288,10 @@ macro_rules! auth_entities {
 
                 impl ActiveModelBehavior for ActiveModel {}
 
-                impl VerificationTokenTable for Entity {
-                    const IDENTIFIER: Column = Column::Identifier;
-                    const TOKEN: Column = Column::Token;
-                    const EXPIRES: Column = Column::Expires;
-                }
+                authjs_sea_orm::verification_token_table!();
             }
 
             pub mod authenticator {
-                use authjs_sea_orm::schema::AuthenticatorTable;
                 use sea_orm::entity::prelude::*;
 
                 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -359,16 +318,7 @@ macro_rules! auth_entities {
 
                 impl ActiveModelBehavior for ActiveModel {}
 
-                impl AuthenticatorTable for Entity {
-                    const CREDENTIAL_ID: Column = Column::CredentialId;
-                    const USER_ID: Column = Column::UserId;
-                    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
-                    const CREDENTIAL_PUBLIC_KEY: Column = Column::CredentialPublicKey;
-                    const COUNTER: Column = Column::Counter;
-                    const CREDENTIAL_DEVICE_TYPE: Column = Column::CredentialDeviceType;
-                    const CREDENTIAL_BACKED_UP: Column = Column::CredentialBackedUp;
-                    const TRANSPORTS: Column = Column::Transports;
-                }
+                authjs_sea_orm::authenticator_table!();
             }
         }
 
@@ -381,7 +331,7 @@ auth_entities!(
     /// Drizzle's multi-project case: every table prefixed with `project1_`.
     prefixed, Prefixed,
     tables = ["project1_user", "project1_account", "project1_session", "project1_verificationToken", "project1_authenticator"],
-    id = String, id_kind = authjs_sea_orm::schema::IdKind::Text
+    id = String, id_kind = Text
 );
 
 impl TestSchema for Prefixed {
@@ -394,7 +344,7 @@ auth_entities!(
     uuid_ids, UuidIds,
     schema_name = "auth",
     tables = ["user", "account", "session", "verificationToken", "authenticator"],
-    id = uuid::Uuid, id_kind = authjs_sea_orm::schema::IdKind::Uuid
+    id = uuid::Uuid, id_kind = Uuid
 );
 
 impl TestSchema for UuidIds {
@@ -410,7 +360,7 @@ auth_entities!(
     /// An auto-increment integer users table (Loco's `users` shape), with integer `user_id` columns.
     integer_ids, IntegerIds,
     tables = ["users", "accounts", "sessions", "verification_tokens", "authenticators"],
-    id = i32, id_kind = authjs_sea_orm::schema::IdKind::AutoIncrement
+    id = i32, id_kind = AutoIncrement
 );
 
 impl TestSchema for IntegerIds {

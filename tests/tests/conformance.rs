@@ -7,87 +7,29 @@
 //! PostgreSQL and MariaDB need `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL`
 //! (`eval "$(scripts/test-databases.sh)"`); without them those tests are skipped, unless `CI=true`.
 
-/// Stamps one `#[tokio::test]` per case for schema `$schema` on `$backend`, plus the schema's own cases `$specific`.
-/// `concurrent` cases run on a 2-worker multi-thread runtime.
+/// Stamps one `#[tokio::test]` per case of [`with_cases!`](authjs_sea_orm_tests::with_cases) for schema `$schema` on
+/// `$backend`, plus the schema's own cases `$specific`. `concurrent` cases run on a 2-worker multi-thread runtime.
 macro_rules! suite {
     ($schema:ty, $backend:expr, [$($specific:ident),* $(,)?]) => {
-        suite!(@cases $schema, $backend;
-            basic: [
-                // The Auth.js suite, in its order.
-                required_methods_exist,
-                create_user,
-                get_user,
-                get_user_by_email,
-                create_session,
-                get_session_and_user,
-                update_user,
-                update_session,
-                link_account,
-                get_user_by_account,
-                delete_session,
-                verification_token_methods_exist,
-                create_verification_token,
-                use_verification_token,
-                future_methods_exist,
-                unlink_account,
-                delete_user,
-                get_account,
-                create_authenticator,
-                get_authenticator,
-                list_authenticators_by_user_id,
-                update_authenticator_counter,
-                // Extensions and partial updates.
-                update_account,
-                update_account_not_found,
-                update_session_fields,
-                list_sessions_by_user_id,
-                delete_sessions_by_user_id,
-                delete_expired_sessions,
-                delete_expired_verification_tokens,
-                update_user_fields,
-                update_user_not_found,
-                create_user_generates_uuid,
-                users_without_email,
-                // Failed writes.
-                duplicate_user_email,
-                duplicate_user_id,
-                update_user_duplicate_email,
-                duplicate_account,
-                duplicate_session_token,
-                duplicate_verification_token,
-                duplicate_authenticator,
-                link_account_missing_user,
-                create_session_missing_user,
-                create_authenticator_missing_user,
-                update_authenticator_counter_not_found,
-                // Behaviour.
-                delete_user_cascades,
-                use_verification_token_requires_both,
-                use_verification_token_returns_expired,
-                get_session_and_user_returns_expired,
-                session_token_is_case_sensitive,
-                dates_round_trip_with_millis,
-                authenticator_counter_beyond_i32,
-                statement_counts,
-                lookalike_keys_never_match,
-                // The schema's own.
-                $($specific,)*
-            ],
-            concurrent: [
-                use_verification_token_concurrent,
-                delete_session_single_winner,
-                update_races_delete_session,
-                update_user_returns_its_write,
-                update_counter_returns_its_write,
-            ]
-        );
+        authjs_sea_orm_tests::with_cases!(suite!(@cases $schema, $backend, [$($specific),*];));
     };
-    (@cases $schema:ty, $backend:expr; basic: [$($case:ident),* $(,)?], concurrent: [$($ccase:ident),* $(,)?]) => {
+    (@cases $schema:ty, $backend:expr, [$($specific:ident),*];
+        basic: [$($case:ident [$($need:ident)*]),* $(,)?],
+        concurrent: [$($ccase:ident [$($cneed:ident)*]),* $(,)?]
+    ) => {
         $(
             #[tokio::test]
             async fn $case() {
                 if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
                     cases::$case(&t).await;
+                }
+            }
+        )*
+        $(
+            #[tokio::test]
+            async fn $specific() {
+                if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
+                    cases::$specific(&t).await;
                 }
             }
         )*

@@ -713,90 +713,37 @@ async fn cross_reading(backend: Backend, tables: Tables) {
 
 type Case = fn(&TestDb) -> LocalBoxFuture<'_, ()>;
 
-/// `(name, case)` for each named conformance case.
-macro_rules! cases {
-    ($($name:ident),* $(,)?) => {
-        vec![$((stringify!($name), {
+/// `(name, needs, case)` for every case of [`with_cases!`](authjs_sea_orm_tests::with_cases).
+macro_rules! all_cases {
+    (
+        basic: [$($case:ident [$($need:ident)*]),* $(,)?],
+        concurrent: [$($ccase:ident [$($cneed:ident)*]),* $(,)?]
+    ) => {
+        vec![$((stringify!($case), &[$(stringify!($need)),*][..], {
             fn run(t: &TestDb) -> LocalBoxFuture<'_, ()> {
-                Box::pin(cases::$name(t))
+                Box::pin(cases::$case(t))
             }
             run as Case
-        })),*]
+        }),)* $((stringify!($ccase), &[$(stringify!($cneed)),*][..], {
+            fn run(t: &TestDb) -> LocalBoxFuture<'_, ()> {
+                Box::pin(cases::$ccase(t))
+            }
+            run as Case
+        }),)*]
     };
 }
 
 /// The conformance cases that hold on Drizzle's own tables on `backend`: all of them on SQLite; on PostgreSQL all but
-/// those storing 64-bit integers or ids; on MySQL/MariaDB also not those needing milliseconds in `expires` or
-/// case-sensitive keys. `drizzle_schema_differences` pins down what happens instead.
+/// those needing 64-bit integers (`wide`); on MySQL/MariaDB also not those needing milliseconds in `expires` (`ms`).
+/// `drizzle_schema_differences` pins down what happens instead.
 fn cases_on_drizzle_tables(backend: Backend) -> Vec<(&'static str, Case)> {
-    let mut list = cases![
-        // The Auth.js suite (its fixtures' `expires` have no milliseconds, except in the three below).
-        required_methods_exist,
-        create_user,
-        get_user,
-        get_user_by_email,
-        create_session,
-        get_session_and_user,
-        update_user,
-        link_account,
-        get_user_by_account,
-        delete_session,
-        verification_token_methods_exist,
-        future_methods_exist,
-        unlink_account,
-        delete_user,
-        get_account,
-        create_authenticator,
-        get_authenticator,
-        list_authenticators_by_user_id,
-        update_authenticator_counter,
-        // Extensions and partial updates.
-        update_account_not_found,
-        delete_sessions_by_user_id,
-        update_user_fields,
-        update_user_not_found,
-        create_user_generates_uuid,
-        users_without_email,
-        // Failed writes.
-        duplicate_user_email,
-        duplicate_user_id,
-        update_user_duplicate_email,
-        duplicate_account,
-        duplicate_session_token,
-        duplicate_verification_token,
-        duplicate_authenticator,
-        link_account_missing_user,
-        create_session_missing_user,
-        create_authenticator_missing_user,
-        update_authenticator_counter_not_found,
-        // Behaviour.
-        delete_user_cascades,
-        statement_counts,
-    ];
-    if backend != Backend::MySql {
-        // Milliseconds in session and verification-token `expires`: MySQL's `timestamp` (fsp 0) drops them.
-        list.extend(cases![
-            update_session,
-            create_verification_token,
-            use_verification_token,
-            update_session_fields,
-            list_sessions_by_user_id,
-            delete_expired_sessions,
-            delete_expired_verification_tokens,
-            use_verification_token_returns_expired,
-            use_verification_token_concurrent,
-            get_session_and_user_returns_expired,
-            dates_round_trip_with_millis,
-        ]);
-        // Keys compare exactly: on MySQL Drizzle's tables take the server's (case-insensitive) collation.
-        list.extend(cases![use_verification_token_requires_both, session_token_is_case_sensitive]);
-    }
-    if backend.is_sqlite() {
-        // 64-bit `counter`/`expires_at` and a 3000-character id token: SQLite's `integer` and `text` hold them;
-        // PostgreSQL's `integer` and MySQL's `int`/`varchar(2048)` do not.
-        list.extend(cases![update_account, authenticator_counter_beyond_i32]);
-    }
-    list
+    let all: Vec<(&'static str, &'static [&'static str], Case)> = authjs_sea_orm_tests::with_cases!(all_cases!());
+    let lacks = |need: &&str| match *need {
+        "wide" => !backend.is_sqlite(),
+        "ms" => backend == Backend::MySql,
+        other => panic!("unknown need {other}"),
+    };
+    all.into_iter().filter(|(_, needs, _)| !needs.iter().any(lacks)).map(|(name, _, case)| (name, case)).collect()
 }
 
 /// Each case on a fresh database created from drizzle-kit's DDL; fails listing every case that failed.
@@ -814,7 +761,7 @@ async fn rust_adapter_on_drizzle_schema(backend: Backend) {
             failed.push(name);
         }
     }
-    assert!(ran >= 38, "{ran} cases ran");
+    assert!(ran >= 45, "{ran} cases ran");
     assert!(failed.is_empty(), "cases failing on Drizzle's own {backend} tables: {failed:?}");
 }
 

@@ -130,3 +130,83 @@ pub fn sorted_authenticators(mut authenticators: Vec<AdapterAuthenticator>) -> V
     authenticators.sort_by(|a, b| a.credential_id.cmp(&b.credential_id));
     authenticators
 }
+
+/// Every conformance case, listed once: calls `$callback!` with `$args` followed by the list, in two groups (cases
+/// that run concurrent tasks want a multi-thread runtime). `tests/conformance.rs` runs each case on every schema and
+/// backend; `tests/interop.rs` on Drizzle's own tables too, where a case runs unless it needs what those tables lack:
+/// - `ms`: milliseconds in session and verification-token `expires` (Drizzle's MySQL `timestamp` keeps seconds);
+/// - `wide`: 64-bit `counter`/`expires_at` and long token text (Drizzle's PostgreSQL and MySQL `integer`, MySQL
+///   `varchar`).
+#[macro_export]
+macro_rules! with_cases {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback!($($args)*
+            basic: [
+                // The Auth.js suite, in its order.
+                required_methods_exist [],
+                create_user [],
+                get_user [],
+                get_user_by_email [],
+                create_session [],
+                get_session_and_user [],
+                update_user [],
+                update_session [ms],
+                link_account [],
+                get_user_by_account [],
+                delete_session [],
+                verification_token_methods_exist [],
+                create_verification_token [ms],
+                use_verification_token [ms],
+                future_methods_exist [],
+                unlink_account [],
+                delete_user [],
+                get_account [],
+                create_authenticator [],
+                get_authenticator [],
+                list_authenticators_by_user_id [],
+                update_authenticator_counter [],
+                // Extensions and partial updates.
+                update_account [wide],
+                update_account_not_found [],
+                update_session_fields [ms],
+                list_sessions_by_user_id [ms],
+                delete_sessions_by_user_id [],
+                delete_expired_sessions [ms],
+                delete_expired_verification_tokens [ms],
+                update_user_fields [],
+                update_user_not_found [],
+                create_user_generates_uuid [],
+                users_without_email [],
+                // Failed writes.
+                duplicate_user_email [],
+                duplicate_user_id [],
+                update_user_duplicate_email [],
+                duplicate_account [],
+                duplicate_session_token [],
+                duplicate_verification_token [],
+                duplicate_authenticator [],
+                link_account_missing_user [],
+                create_session_missing_user [],
+                create_authenticator_missing_user [],
+                update_authenticator_counter_not_found [],
+                // Behaviour.
+                delete_user_cascades [],
+                use_verification_token_requires_both [],
+                use_verification_token_returns_expired [ms],
+                get_session_and_user_returns_expired [ms],
+                session_token_is_case_sensitive [],
+                dates_round_trip_with_millis [ms],
+                authenticator_counter_beyond_i32 [wide],
+                statement_counts [],
+                lookalike_keys_never_match [],
+            ],
+            concurrent: [
+                use_verification_token_concurrent [ms],
+                delete_session_single_winner [],
+                update_races_delete_session [],
+                update_user_returns_its_write [],
+                update_counter_returns_its_write [],
+            ]
+        );
+    };
+}

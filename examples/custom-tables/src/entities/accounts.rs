@@ -1,6 +1,5 @@
 //! `accounts`: OAuth and other accounts linked to a user.
 
-use authjs_sea_orm::schema::AccountTable;
 use sea_orm::entity::prelude::*;
 
 /// A row of `accounts`.
@@ -58,16 +57,5 @@ pub enum Relation {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl AccountTable for Entity {
-    const USER_ID: Column = Column::UserId;
-    const TYPE: Column = Column::Type;
-    const PROVIDER: Column = Column::Provider;
-    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
-    const REFRESH_TOKEN: Column = Column::RefreshToken;
-    const ACCESS_TOKEN: Column = Column::AccessToken;
-    const EXPIRES_AT: Column = Column::ExpiresAt;
-    const TOKEN_TYPE: Column = Column::TokenType;
-    const SCOPE: Column = Column::Scope;
-    const ID_TOKEN: Column = Column::IdToken;
-    const SESSION_STATE: Column = Column::SessionState;
-}
+// Every column under its Auth.js name.
+authjs_sea_orm::account_table!();

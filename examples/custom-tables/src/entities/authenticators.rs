@@ -1,6 +1,5 @@
 //! `authenticators`: WebAuthn credentials.
 
-use authjs_sea_orm::schema::AuthenticatorTable;
 use sea_orm::entity::prelude::*;
 
 /// A row of `authenticators`.
@@ -42,13 +41,5 @@ pub enum Relation {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl AuthenticatorTable for Entity {
-    const CREDENTIAL_ID: Column = Column::CredentialId;
-    const USER_ID: Column = Column::UserId;
-    const PROVIDER_ACCOUNT_ID: Column = Column::ProviderAccountId;
-    const CREDENTIAL_PUBLIC_KEY: Column = Column::CredentialPublicKey;
-    const COUNTER: Column = Column::Counter;
-    const CREDENTIAL_DEVICE_TYPE: Column = Column::CredentialDeviceType;
-    const CREDENTIAL_BACKED_UP: Column = Column::CredentialBackedUp;
-    const TRANSPORTS: Column = Column::Transports;
-}
+// Every column under its Auth.js name.
+authjs_sea_orm::authenticator_table!();

@@ -1,7 +1,6 @@
 //! `sessions`: database sessions.
 
 use authjs_sea_orm::entity::Timestamp;
-use authjs_sea_orm::schema::SessionTable;
 use sea_orm::entity::prelude::*;
 
 /// A row of `sessions`.
@@ -38,8 +37,5 @@ pub enum Relation {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl SessionTable for Entity {
-    const SESSION_TOKEN: Column = Column::SessionToken;
-    const USER_ID: Column = Column::UserId;
-    const EXPIRES: Column = Column::Expires;
-}
+// Every column under its Auth.js name.
+authjs_sea_orm::session_table!();

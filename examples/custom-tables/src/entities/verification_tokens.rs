@@ -1,7 +1,6 @@
 //! `verification_tokens`: magic-link tokens.
 
 use authjs_sea_orm::entity::Timestamp;
-use authjs_sea_orm::schema::VerificationTokenTable;
 use sea_orm::entity::prelude::*;
 
 /// A row of `verification_tokens`.
@@ -33,8 +32,5 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl VerificationTokenTable for Entity {
-    const IDENTIFIER: Column = Column::Identifier;
-    const TOKEN: Column = Column::Token;
-    const EXPIRES: Column = Column::Expires;
-}
+// Every column under its Auth.js name.
+authjs_sea_orm::verification_token_table!();
