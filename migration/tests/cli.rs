@@ -158,6 +158,16 @@ async fn default_sqlite_file_and_every_subcommand() {
     assert!(again.all().contains("No pending migrations"), "second up is not a no-op:\n{}", again.all());
     assert_has_auth_tables(&sqlite_tables(&db_file).await);
 
+    // `down` rolls back the last migration only: `m20261127_000001_no_pad_keys` (a no-op on SQLite), then this one.
+    run(dir.path(), &["down"]).assert_success();
+    assert_has_auth_tables(&sqlite_tables(&db_file).await);
+    let status = run(dir.path(), &["status"]);
+    status.assert_success();
+    assert!(
+        status.all().lines().any(|l| l.contains(MIGRATION) && l.contains("Applied")),
+        "the first down rolled back {MIGRATION} too:\n{}",
+        status.all()
+    );
     run(dir.path(), &["down"]).assert_success();
     let tables = sqlite_tables(&db_file).await;
     assert_no_auth_tables(&tables);

@@ -7,9 +7,11 @@
 //! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
 //! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
 
+use std::marker::PhantomData;
+
 use authjs_sea_orm::AdapterUser;
 use authjs_sea_orm::entity::Timestamp;
-use authjs_sea_orm::migration::{CreateAuthTables, MigrationTrait, MigratorTrait};
+use authjs_sea_orm::migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager, v1};
 use authjs_sea_orm::schema::{IdKind, Schema, Tables, UserTable};
 use chrono::{Duration, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -79,9 +81,10 @@ pub trait TestSchema: Send + Sync + 'static {
         true
     }
 
-    /// Creates the tables on an empty database.
+    /// Creates the tables on an empty database: by default, [`CreateAuthTables`], the migration an application on
+    /// custom tables writes.
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateAuthTables::<Self::Tables>::new())]
+        vec![Box::new(CreateAuthTables::<Self::Tables>(PhantomData))]
     }
 
     /// `user` with the copies of its Auth.js fields inside `extra` (a schema whose extra is the whole row) set from
@@ -95,6 +98,29 @@ pub trait TestSchema: Send + Sync + 'static {
     /// fields, where it holds them).
     fn check_default_extra(user: &User<Self>) {
         let _ = user;
+    }
+}
+
+/// The migration an application on custom tables `T` writes in its own migration crate: its own name, and the frozen
+/// `v1` builders for `up` and `down`.
+pub struct CreateAuthTables<T>(pub PhantomData<fn() -> T>);
+
+impl<T> MigrationName for CreateAuthTables<T> {
+    fn name(&self) -> &str {
+        "m20261126_000001_create_auth_tables"
+    }
+}
+
+// `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait::async_trait]
+impl<T: Schema> MigrationTrait for CreateAuthTables<T> {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        v1::create_auth_tables::<T>(manager).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        v1::drop_auth_tables::<T>(manager).await
     }
 }
 

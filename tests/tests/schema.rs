@@ -8,6 +8,11 @@
 //! Each test runs on an empty database of its own from the harness (`TestDb::empty`): a SQLite file, or a
 //! `t_<random>` database created on the server of `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL` and dropped
 //! afterwards. Without a server URL the test is skipped, unless `CI=true`.
+//!
+//! These catalog tests are the contract. The `ddl` tests below pin, without a database, the SQL text each released
+//! migration runs on each backend (`tests/ddl/{sqlite,postgres,mysql}.sql`) and what `migration::v1` creates for the
+//! custom schemas of the conformance suite (`tests/ddl/v1/*.sql`): a released migration never changes, so neither
+//! may these files (a new migration adds sections; `AUTHJS_BLESS_DDL=1` writes them).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -375,6 +380,175 @@ mod sqlite_memory {
     #[tokio::test]
     async fn connect_enforces_foreign_keys() {
         super::connect_enforces_foreign_keys(super::Backend::SqliteMemory).await
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The SQL of the migrations, pinned.
+// ---------------------------------------------------------------------------------------------------------------
+
+mod ddl {
+    use authjs_sea_orm::migration::{m20261126_000001_create_auth_tables, m20261127_000001_no_pad_keys, v1};
+    use authjs_sea_orm::schema::{Schema, Tables};
+    use authjs_sea_orm_tests::schemas::{integer_ids, prefixed, uuid_ids};
+    use sea_orm::{DbBackend, Statement};
+
+    const BACKENDS: [(DbBackend, &str); 3] =
+        [(DbBackend::Sqlite, "sqlite"), (DbBackend::Postgres, "postgres"), (DbBackend::MySql, "mysql")];
+
+    /// `(title, statements)` sections of a snapshot file.
+    type Sections = Vec<(String, Vec<Statement>)>;
+
+    /// The SQL text of `sections`, as stored in the snapshot files.
+    fn render(header: &str, sections: &Sections) -> String {
+        let mut out = String::from(header);
+        for (title, statements) in sections {
+            out.push_str(&format!("\n-- {title}\n"));
+            if statements.is_empty() {
+                out.push_str("-- (nothing)\n");
+            }
+            for statement in statements {
+                assert!(statement.values.as_ref().is_none_or(|v| v.0.is_empty()), "bound values in {statement}");
+                out.push_str(&statement.sql);
+                out.push_str(";\n");
+            }
+        }
+        out
+    }
+
+    /// Compares `actual` with the file `tests/ddl/<path>`, or writes it with `AUTHJS_BLESS_DDL=1`.
+    fn assert_snapshot(path: &str, actual: &str) {
+        let file = format!("{}/ddl/{path}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var("AUTHJS_BLESS_DDL").is_ok_and(|v| v == "1") {
+            std::fs::write(&file, actual).unwrap_or_else(|e| panic!("writing {file}: {e}"));
+            return;
+        }
+        let expected = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {file}: {e}"));
+        if expected == actual {
+            return;
+        }
+        let (expected_lines, actual_lines): (Vec<_>, Vec<_>) = (expected.lines().collect(), actual.lines().collect());
+        let line = (0..expected_lines.len().max(actual_lines.len()))
+            .find(|&i| expected_lines.get(i) != actual_lines.get(i))
+            .unwrap_or(0);
+        panic!(
+            "tests/ddl/{path} differs from the SQL the code runs, from line {}:\n  file: {:?}\n  code: {:?}\n\
+             A released migration never changes: fix the code, do not update the file (a new migration adds new \
+             sections).\n\nThe code's SQL:\n{actual}",
+            line + 1,
+            expected_lines.get(line),
+            actual_lines.get(line),
+        );
+    }
+
+    /// The released migrations of `authjs_sea_orm::migration::migrations()` on `backend`.
+    fn migrations(backend: DbBackend) -> Sections {
+        type CreateAuthTables = m20261126_000001_create_auth_tables::Migration;
+        type NoPadKeys = m20261127_000001_no_pad_keys::Migration;
+        let names: Vec<String> = authjs_sea_orm::migration::migrations().iter().map(|m| m.name().to_owned()).collect();
+        assert_eq!(
+            names,
+            ["m20261126_000001_create_auth_tables", "m20261127_000001_no_pad_keys"],
+            "a new migration: add its sections here"
+        );
+        let mut sections = vec![
+            (format!("{} up", names[0]), CreateAuthTables::up_statements(backend)),
+            (format!("{} down", names[0]), CreateAuthTables::down_statements(backend)),
+        ];
+        // MySQL/MariaDB only: the collation query, then the changes if the server has a NO PAD collation.
+        for up in [true, false] {
+            let direction = if up { "up" } else { "down" };
+            if backend != DbBackend::MySql {
+                sections.push((format!("{} {direction}", names[1]), Vec::new()));
+                continue;
+            }
+            for collation in [Some("utf8mb4_nopad_bin"), Some("utf8mb4_0900_bin"), None] {
+                let mut statements = vec![NoPadKeys::collation_query()];
+                if let Some(collation) = collation {
+                    statements.extend(if up {
+                        NoPadKeys::up_statements(collation)
+                    } else {
+                        NoPadKeys::down_statements()
+                    });
+                }
+                let title =
+                    format!("{} {direction} (server NO PAD collation: {})", names[1], collation.unwrap_or("none"));
+                sections.push((title, statements));
+            }
+        }
+        sections
+    }
+
+    fn v1_sections<T: Schema>(name: &str, backend: DbBackend, sections: &mut Sections) {
+        sections.push((format!("create_auth_tables::<{name}>"), v1::create_statements::<T>(backend)));
+        sections.push((format!("drop_auth_tables::<{name}>"), v1::drop_statements::<T>(backend)));
+    }
+
+    /// `migration::v1` on the custom schemas of the conformance suite that it creates (`uuid_ids` runs on PostgreSQL
+    /// only).
+    fn v1(backend: DbBackend) -> Sections {
+        let mut sections = Vec::new();
+        v1_sections::<prefixed::Tables>("prefixed::Tables", backend, &mut sections);
+        v1_sections::<integer_ids::Tables>("integer_ids::Tables", backend, &mut sections);
+        if backend == DbBackend::Postgres {
+            v1_sections::<uuid_ids::Tables>("uuid_ids::Tables", backend, &mut sections);
+        }
+        sections
+    }
+
+    fn migrations_header(backend: &str) -> String {
+        format!(
+            "-- The SQL the migrations of authjs_sea_orm::migration::migrations() run on {backend}, pinned by the `ddl` \
+             tests of\n-- tests/tests/schema.rs. A released migration never changes: a difference in an existing \
+             section is a\n-- bug in the migration, not a file to update. A new migration adds sections.\n"
+        )
+    }
+
+    fn v1_header(backend: &str) -> String {
+        format!(
+            "-- What authjs_sea_orm::migration::v1 creates on {backend} for custom schemas of tests/src/schemas.rs, \
+             pinned by the\n-- `ddl` tests of tests/tests/schema.rs. v1 never changes: a difference is a bug in v1, \
+             not a file to update.\n"
+        )
+    }
+
+    fn pin(backend: DbBackend, file: &str) {
+        assert_snapshot(&format!("{file}.sql"), &render(&migrations_header(file), &migrations(backend)));
+        assert_snapshot(&format!("v1/{file}.sql"), &render(&v1_header(file), &v1(backend)));
+    }
+
+    #[test]
+    fn sqlite() {
+        pin(DbBackend::Sqlite, "sqlite");
+    }
+
+    #[test]
+    fn postgres() {
+        pin(DbBackend::Postgres, "postgres");
+    }
+
+    #[test]
+    fn mysql() {
+        pin(DbBackend::MySql, "mysql");
+    }
+
+    /// On the default tables, `v1` creates and drops exactly what the released migration does.
+    #[test]
+    fn v1_on_the_default_tables_is_the_released_migration() {
+        type Released = m20261126_000001_create_auth_tables::Migration;
+        for (backend, name) in BACKENDS {
+            let sql = |statements: Vec<Statement>| statements.into_iter().map(|s| s.sql).collect::<Vec<_>>();
+            assert_eq!(
+                sql(v1::create_statements::<Tables>(backend)),
+                sql(Released::up_statements(backend)),
+                "{name}: up"
+            );
+            assert_eq!(
+                sql(v1::drop_statements::<Tables>(backend)),
+                sql(Released::down_statements(backend)),
+                "{name}: down"
+            );
+        }
     }
 }
 

@@ -8,229 +8,195 @@
 //! - MySQL tables use `utf8mb4_bin`, so keys compare exactly as on PostgreSQL and SQLite;
 //! - indexes on the `userId` columns (sign out everywhere, cascades) and on `expires` (cleanup of expired rows).
 //!
-//! The same migration creates the tables of any [`Schema`] whose mapped columns are the Auth.js ones under other
-//! table or column names (a prefix, snake_case, a PostgreSQL schema, UUID or auto-increment user ids); constraint
-//! names follow Drizzle's convention (`account_provider_providerAccountId_pk`, `user_email_unique`, ...).
+//! A frozen snapshot (released in 0.1.0): it states every table, column, type, key, constraint name and index
+//! itself, per backend, and uses nothing that a later version of this crate could change (neither the schema traits
+//! nor [`v1`](super::v1)). `tests/ddl/{sqlite,postgres,mysql}.sql` pin the SQL it runs.
 
-use std::marker::PhantomData;
-
-use sea_orm::{ColumnTrait, DbBackend, EntityName, EntityTrait, Iden};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
 
-use super::columns::{ColumnKind, ColumnKind::*, auth_column, auth_table};
-use crate::schema::{
-    AccountTable, AuthenticatorTable, IdKind, Schema, SessionTable, Tables, UserTable, VerificationTokenTable,
-};
+/// Creates the Auth.js tables.
+pub struct Migration;
 
-/// Creates the five tables of schema `T`: [`Tables`], the Auth.js tables, by default.
-///
-/// Extra columns of custom entities are not created: add them in a migration of your own.
-pub struct CreateAuthTables<T = Tables>(PhantomData<fn() -> T>);
-
-impl<T> CreateAuthTables<T> {
-    /// The migration for schema `T`.
-    pub fn new() -> Self {
-        Self(PhantomData)
-    }
-}
-
-impl<T> Default for CreateAuthTables<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> MigrationName for CreateAuthTables<T> {
+impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261126_000001_create_auth_tables"
     }
 }
 
-fn table_name<E: EntityTrait>() -> &'static str {
-    E::default().table_name()
+/// A column type as this migration spells it on each backend.
+#[derive(Clone, Copy)]
+struct SqlType {
+    sqlite: &'static str,
+    postgres: &'static str,
+    mysql: &'static str,
 }
 
-/// Builds the tables of one backend, typing user ids as `U` does.
-struct Builder<U> {
-    backend: DbBackend,
-    _user: PhantomData<fn() -> U>,
+/// A key or short identifier: compared, indexed, part of primary keys.
+const KEY: SqlType = SqlType { sqlite: "text", postgres: "text", mysql: "varchar(255)" };
+/// A short text: a name, a token type, a device type.
+const SHORT: SqlType = SqlType { sqlite: "text", postgres: "text", mysql: "varchar(255)" };
+/// A text of unbounded length: OAuth tokens, URLs, public keys.
+const LONG: SqlType = SqlType { sqlite: "text", postgres: "text", mysql: "text" };
+/// A UTC instant at millisecond precision: epoch milliseconds on SQLite (Drizzle's `timestamp_ms` mode).
+const DATE: SqlType = SqlType { sqlite: "integer", postgres: "timestamp(3)", mysql: "datetime(3)" };
+/// A 64-bit integer.
+const BIGINT: SqlType = SqlType { sqlite: "integer", postgres: "bigint", mysql: "bigint" };
+/// A boolean: 0/1 on SQLite (Drizzle's `boolean` mode), `tinyint(1)` on MySQL.
+const BOOL: SqlType = SqlType { sqlite: "integer", postgres: "boolean", mysql: "boolean" };
+
+fn column(b: DbBackend, name: &str, sql_type: SqlType, nullable: bool) -> ColumnDef {
+    let sql_type = match b {
+        DbBackend::MySql => sql_type.mysql,
+        DbBackend::Postgres => sql_type.postgres,
+        _ => sql_type.sqlite,
+    };
+    let mut def = ColumnDef::new(Alias::new(name));
+    def.custom(Alias::new(sql_type));
+    if nullable {
+        def.null();
+    } else {
+        def.not_null();
+    }
+    def
 }
 
-impl<U: UserTable> Builder<U> {
-    fn col(&self, name: impl IntoIden, kind: ColumnKind, nullable: bool) -> ColumnDef {
-        auth_column(self.backend, name, kind, nullable)
+fn not_null(b: DbBackend, name: &str, sql_type: SqlType) -> ColumnDef {
+    column(b, name, sql_type, false)
+}
+
+fn null(b: DbBackend, name: &str, sql_type: SqlType) -> ColumnDef {
+    column(b, name, sql_type, true)
+}
+
+/// `CREATE TABLE name`, with InnoDB, `utf8mb4` and the exact `utf8mb4_bin` collation on MySQL/MariaDB.
+fn table(b: DbBackend, name: &str) -> TableCreateStatement {
+    let mut stmt = Table::create();
+    stmt.table(Alias::new(name));
+    if b == DbBackend::MySql {
+        stmt.engine("InnoDB").character_set("utf8mb4").collate("utf8mb4_bin");
+    }
+    stmt
+}
+
+/// A named composite primary key.
+fn primary_key(name: &str, columns: [&str; 2]) -> IndexCreateStatement {
+    Index::create().name(name).col(Alias::new(columns[0])).col(Alias::new(columns[1])).to_owned()
+}
+
+/// `FOREIGN KEY (column) REFERENCES user (id) ON DELETE CASCADE ON UPDATE NO ACTION`, named `name`.
+fn cascade_to_user(name: &str, table: &str, column: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(Alias::new(table), Alias::new(column))
+        .to(Alias::new("user"), Alias::new("id"))
+        .on_delete(ForeignKeyAction::Cascade)
+        .on_update(ForeignKeyAction::NoAction)
+        .to_owned()
+}
+
+fn index(name: &str, table: &str, column: &str) -> IndexCreateStatement {
+    Index::create().name(name).table(Alias::new(table)).col(Alias::new(column)).to_owned()
+}
+
+fn unique_index(name: &str, table: &str, column: &str) -> IndexCreateStatement {
+    index(name, table, column).unique().to_owned()
+}
+
+impl Migration {
+    /// The statements `up` runs on `b`, in order, rendered without a database.
+    pub fn up_statements(b: DbBackend) -> Vec<Statement> {
+        let user = table(b, "user")
+            .col(not_null(b, "id", KEY).primary_key())
+            .col(null(b, "name", SHORT))
+            .col(null(b, "email", KEY))
+            .col(null(b, "emailVerified", DATE))
+            .col(null(b, "image", LONG))
+            .to_owned();
+
+        let account = table(b, "account")
+            .col(not_null(b, "userId", KEY))
+            .col(not_null(b, "type", KEY))
+            .col(not_null(b, "provider", KEY))
+            .col(not_null(b, "providerAccountId", KEY))
+            .col(null(b, "refresh_token", LONG))
+            .col(null(b, "access_token", LONG))
+            .col(null(b, "expires_at", BIGINT))
+            .col(null(b, "token_type", SHORT))
+            .col(null(b, "scope", LONG))
+            .col(null(b, "id_token", LONG))
+            .col(null(b, "session_state", LONG))
+            .primary_key(&mut primary_key("account_provider_providerAccountId_pk", ["provider", "providerAccountId"]))
+            .foreign_key(&mut cascade_to_user("account_userId_user_id_fk", "account", "userId"))
+            .to_owned();
+
+        let session = table(b, "session")
+            .col(not_null(b, "sessionToken", KEY).primary_key())
+            .col(not_null(b, "userId", KEY))
+            .col(not_null(b, "expires", DATE))
+            .foreign_key(&mut cascade_to_user("session_userId_user_id_fk", "session", "userId"))
+            .to_owned();
+
+        let verification_token = table(b, "verificationToken")
+            .col(not_null(b, "identifier", KEY))
+            .col(not_null(b, "token", KEY))
+            .col(not_null(b, "expires", DATE))
+            .primary_key(&mut primary_key("verificationToken_identifier_token_pk", ["identifier", "token"]))
+            .to_owned();
+
+        let authenticator = table(b, "authenticator")
+            .col(not_null(b, "credentialID", KEY))
+            .col(not_null(b, "userId", KEY))
+            .col(not_null(b, "providerAccountId", KEY))
+            .col(not_null(b, "credentialPublicKey", LONG))
+            .col(not_null(b, "counter", BIGINT))
+            .col(not_null(b, "credentialDeviceType", SHORT))
+            .col(not_null(b, "credentialBackedUp", BOOL))
+            .col(null(b, "transports", SHORT))
+            .primary_key(&mut primary_key("authenticator_userId_credentialID_pk", ["userId", "credentialID"]))
+            .foreign_key(&mut cascade_to_user("authenticator_userId_user_id_fk", "authenticator", "userId"))
+            .to_owned();
+
+        vec![
+            b.build(&user),
+            b.build(&unique_index("user_email_unique", "user", "email")),
+            b.build(&account),
+            b.build(&index("account_userId_idx", "account", "userId")),
+            b.build(&session),
+            b.build(&index("session_userId_idx", "session", "userId")),
+            b.build(&index("session_expires_idx", "session", "expires")),
+            b.build(&verification_token),
+            b.build(&index("verificationToken_expires_idx", "verificationToken", "expires")),
+            b.build(&authenticator),
+            b.build(&unique_index("authenticator_credentialID_unique", "authenticator", "credentialID")),
+        ]
     }
 
-    fn table<E: EntityTrait>(&self) -> TableCreateStatement {
-        auth_table(self.backend, E::default().table_ref())
+    /// The statements `down` runs on `b`, in order: children first, their foreign keys point at `user`.
+    pub fn down_statements(b: DbBackend) -> Vec<Statement> {
+        ["authenticator", "session", "account", "verificationToken", "user"]
+            .into_iter()
+            .map(|name| b.build(&Table::drop().table(Alias::new(name)).to_owned()))
+            .collect()
     }
+}
 
-    /// The users table's key, or a column referring to it.
-    fn user_id(&self, name: impl IntoIden, is_key: bool) -> ColumnDef {
-        let mut def = match U::ID_KIND {
-            IdKind::Text => return self.col(name, Key, false),
-            IdKind::Uuid => ColumnDef::new(name).uuid().to_owned(),
-            // 32 or 64 bits, as the entity's key column declares.
-            IdKind::AutoIncrement => match U::ID.def().get_column_type() {
-                sea_orm::sea_query::ColumnType::BigInteger => ColumnDef::new(name).big_integer().to_owned(),
-                _ => ColumnDef::new(name).integer().to_owned(),
-            },
-        };
-        if is_key && U::ID_KIND == IdKind::AutoIncrement {
-            def.auto_increment();
-        }
-        def.not_null().to_owned()
+async fn execute(manager: &SchemaManager<'_>, statements: Vec<Statement>) -> Result<(), DbErr> {
+    for statement in statements {
+        manager.get_connection().execute_raw(statement).await?;
     }
-
-    fn cascade_to_user<E: EntityTrait>(&self, col: E::Column) -> ForeignKeyCreateStatement {
-        let (table, user) = (table_name::<E>(), table_name::<U>());
-        ForeignKey::create()
-            .name(format!("{table}_{}_{user}_{}_fk", col.to_string(), U::ID.to_string()))
-            .from(E::default().table_ref(), col)
-            .to(U::default().table_ref(), U::ID)
-            .on_delete(ForeignKeyAction::Cascade)
-            .on_update(ForeignKeyAction::NoAction)
-            .to_owned()
-    }
-
-    fn primary_key<E: EntityTrait>(&self, cols: [E::Column; 2]) -> IndexCreateStatement {
-        let name = format!("{}_{}_{}_pk", table_name::<E>(), cols[0].to_string(), cols[1].to_string());
-        Index::create().name(name).col(cols[0]).col(cols[1]).to_owned()
-    }
-
-    fn index<E: EntityTrait>(&self, col: E::Column, unique: bool) -> IndexCreateStatement {
-        let suffix = if unique { "unique" } else { "idx" };
-        let mut index = Index::create();
-        index
-            .name(format!("{}_{}_{suffix}", table_name::<E>(), col.to_string()))
-            .table(E::default().table_ref())
-            .col(col);
-        if unique {
-            index.unique();
-        }
-        index
-    }
+    Ok(())
 }
 
 // `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
 #[allow(elided_lifetimes_in_paths)]
 #[async_trait::async_trait]
-impl<T: Schema> MigrationTrait for CreateAuthTables<T> {
+impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        type U<T> = <T as Schema>::User;
-        type A<T> = <T as Schema>::Account;
-        type S<T> = <T as Schema>::Session;
-        type V<T> = <T as Schema>::VerificationToken;
-        type Au<T> = <T as Schema>::Authenticator;
-        let b = Builder::<U<T>> { backend: manager.get_database_backend(), _user: PhantomData };
-
-        if b.backend == DbBackend::Postgres {
-            let schemas = [
-                <U<T>>::default().schema_name().map(str::to_owned),
-                <A<T>>::default().schema_name().map(str::to_owned),
-                <S<T>>::default().schema_name().map(str::to_owned),
-                <V<T>>::default().schema_name().map(str::to_owned),
-                <Au<T>>::default().schema_name().map(str::to_owned),
-            ];
-            for schema in schemas.into_iter().flatten() {
-                manager
-                    .get_connection()
-                    .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                    .await?;
-            }
-        }
-
-        let mut users = b.table::<U<T>>();
-        users.col(b.user_id(<U<T>>::ID, true).primary_key());
-        if let Some(name) = <U<T>>::NAME {
-            users.col(b.col(name, Short, true));
-        }
-        users.col(b.col(<U<T>>::EMAIL, Key, true));
-        if let Some(email_verified) = <U<T>>::EMAIL_VERIFIED {
-            users.col(b.col(email_verified, Date, true));
-        }
-        if let Some(image) = <U<T>>::IMAGE {
-            users.col(b.col(image, Long, true));
-        }
-        manager.create_table(users).await?;
-        manager.create_index(b.index::<U<T>>(<U<T>>::EMAIL, true)).await?;
-
-        manager
-            .create_table(
-                b.table::<A<T>>()
-                    .col(b.user_id(<A<T>>::USER_ID, false))
-                    .col(b.col(<A<T>>::TYPE, Key, false))
-                    .col(b.col(<A<T>>::PROVIDER, Key, false))
-                    .col(b.col(<A<T>>::PROVIDER_ACCOUNT_ID, Key, false))
-                    .col(b.col(<A<T>>::REFRESH_TOKEN, Long, true))
-                    .col(b.col(<A<T>>::ACCESS_TOKEN, Long, true))
-                    .col(b.col(<A<T>>::EXPIRES_AT, BigInt, true))
-                    .col(b.col(<A<T>>::TOKEN_TYPE, Short, true))
-                    .col(b.col(<A<T>>::SCOPE, Long, true))
-                    .col(b.col(<A<T>>::ID_TOKEN, Long, true))
-                    .col(b.col(<A<T>>::SESSION_STATE, Long, true))
-                    .primary_key(&mut b.primary_key::<A<T>>([<A<T>>::PROVIDER, <A<T>>::PROVIDER_ACCOUNT_ID]))
-                    .foreign_key(&mut b.cascade_to_user::<A<T>>(<A<T>>::USER_ID))
-                    .to_owned(),
-            )
-            .await?;
-        manager.create_index(b.index::<A<T>>(<A<T>>::USER_ID, false)).await?;
-
-        manager
-            .create_table(
-                b.table::<S<T>>()
-                    .col(b.col(<S<T>>::SESSION_TOKEN, Key, false).primary_key())
-                    .col(b.user_id(<S<T>>::USER_ID, false))
-                    .col(b.col(<S<T>>::EXPIRES, Date, false))
-                    .foreign_key(&mut b.cascade_to_user::<S<T>>(<S<T>>::USER_ID))
-                    .to_owned(),
-            )
-            .await?;
-        manager.create_index(b.index::<S<T>>(<S<T>>::USER_ID, false)).await?;
-        manager.create_index(b.index::<S<T>>(<S<T>>::EXPIRES, false)).await?;
-
-        manager
-            .create_table(
-                b.table::<V<T>>()
-                    .col(b.col(<V<T>>::IDENTIFIER, Key, false))
-                    .col(b.col(<V<T>>::TOKEN, Key, false))
-                    .col(b.col(<V<T>>::EXPIRES, Date, false))
-                    .primary_key(&mut b.primary_key::<V<T>>([<V<T>>::IDENTIFIER, <V<T>>::TOKEN]))
-                    .to_owned(),
-            )
-            .await?;
-        manager.create_index(b.index::<V<T>>(<V<T>>::EXPIRES, false)).await?;
-
-        manager
-            .create_table(
-                b.table::<Au<T>>()
-                    .col(b.col(<Au<T>>::CREDENTIAL_ID, Key, false))
-                    .col(b.user_id(<Au<T>>::USER_ID, false))
-                    .col(b.col(<Au<T>>::PROVIDER_ACCOUNT_ID, Key, false))
-                    .col(b.col(<Au<T>>::CREDENTIAL_PUBLIC_KEY, Long, false))
-                    .col(b.col(<Au<T>>::COUNTER, BigInt, false))
-                    .col(b.col(<Au<T>>::CREDENTIAL_DEVICE_TYPE, Short, false))
-                    .col(b.col(<Au<T>>::CREDENTIAL_BACKED_UP, Bool, false))
-                    .col(b.col(<Au<T>>::TRANSPORTS, Short, true))
-                    .primary_key(&mut b.primary_key::<Au<T>>([<Au<T>>::USER_ID, <Au<T>>::CREDENTIAL_ID]))
-                    .foreign_key(&mut b.cascade_to_user::<Au<T>>(<Au<T>>::USER_ID))
-                    .to_owned(),
-            )
-            .await?;
-        manager.create_index(b.index::<Au<T>>(<Au<T>>::CREDENTIAL_ID, true)).await
+        execute(manager, Self::up_statements(manager.get_database_backend())).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Children first: their foreign keys point at the users table.
-        for table in [
-            <T::Authenticator as Default>::default().table_ref(),
-            <T::Session as Default>::default().table_ref(),
-            <T::Account as Default>::default().table_ref(),
-            <T::VerificationToken as Default>::default().table_ref(),
-            <T::User as Default>::default().table_ref(),
-        ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
-        }
-        Ok(())
+        execute(manager, Self::down_statements(manager.get_database_backend())).await
     }
 }

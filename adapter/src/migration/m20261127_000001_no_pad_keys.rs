@@ -7,7 +7,7 @@
 //! adapter either way.
 //!
 //! A no-op on SQLite and PostgreSQL (their default collations compare bytes) and on servers without such a collation.
-//! A frozen snapshot: it names its tables and columns itself.
+//! A frozen snapshot: it names its tables and columns itself. `tests/ddl/mysql.sql` pins the SQL it runs.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
@@ -25,7 +25,7 @@ const KEYS: [(&str, &str, &str); 7] = [
 ];
 
 /// Moves the key columns of the Auth.js tables to a `NO PAD` binary collation on MySQL/MariaDB.
-pub(super) struct Migration;
+pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
@@ -33,23 +33,44 @@ impl MigrationName for Migration {
     }
 }
 
-/// The server's binary `NO PAD` collation for utf8mb4, if it has one.
-async fn no_pad_collation(manager: &SchemaManager<'_>) -> Result<Option<String>, DbErr> {
-    let row = manager
-        .get_connection()
-        .query_one_raw(Statement::from_string(
+impl Migration {
+    /// The query `up` and `down` run first on MySQL/MariaDB: the server's binary `NO PAD` collation for utf8mb4, if
+    /// it has one (no row: both do nothing more).
+    pub fn collation_query() -> Statement {
+        Statement::from_string(
             DbBackend::MySql,
             "SELECT COLLATION_NAME FROM information_schema.COLLATIONS \
              WHERE COLLATION_NAME IN ('utf8mb4_nopad_bin', 'utf8mb4_0900_bin') ORDER BY COLLATION_NAME DESC LIMIT 1",
-        ))
-        .await?;
+        )
+    }
+
+    /// The statements `up` runs next on a MySQL/MariaDB server whose [`collation_query`](Self::collation_query)
+    /// returned `collation`, rendered without a database.
+    pub fn up_statements(collation: &str) -> Vec<Statement> {
+        KEYS.iter()
+            .map(|(table, column, null)| {
+                let sql = format!("ALTER TABLE `{table}` MODIFY `{column}` varchar(255) COLLATE {collation} {null}");
+                Statement::from_string(DbBackend::MySql, sql)
+            })
+            .collect()
+    }
+
+    /// The statements `down` runs next on a MySQL/MariaDB server that has a `NO PAD` collation: back to
+    /// `utf8mb4_bin`.
+    pub fn down_statements() -> Vec<Statement> {
+        Self::up_statements("utf8mb4_bin")
+    }
+}
+
+/// The server's binary `NO PAD` collation for utf8mb4, if it has one.
+async fn no_pad_collation(manager: &SchemaManager<'_>) -> Result<Option<String>, DbErr> {
+    let row = manager.get_connection().query_one_raw(Migration::collation_query()).await?;
     row.map(|row| row.try_get_by_index::<String>(0)).transpose()
 }
 
-async fn set_collation(manager: &SchemaManager<'_>, collation: &str) -> Result<(), DbErr> {
-    for (table, column, null) in KEYS {
-        let sql = format!("ALTER TABLE `{table}` MODIFY `{column}` varchar(255) COLLATE {collation} {null}");
-        manager.get_connection().execute_unprepared(&sql).await?;
+async fn execute(manager: &SchemaManager<'_>, statements: Vec<Statement>) -> Result<(), DbErr> {
+    for statement in statements {
+        manager.get_connection().execute_unprepared(&statement.sql).await?;
     }
     Ok(())
 }
@@ -63,7 +84,7 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         match no_pad_collation(manager).await? {
-            Some(collation) => set_collation(manager, &collation).await,
+            Some(collation) => execute(manager, Self::up_statements(&collation)).await,
             None => Ok(()),
         }
     }
@@ -72,6 +93,6 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DbBackend::MySql || no_pad_collation(manager).await?.is_none() {
             return Ok(());
         }
-        set_collation(manager, "utf8mb4_bin").await
+        execute(manager, Self::down_statements()).await
     }
 }

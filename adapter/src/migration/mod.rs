@@ -1,4 +1,4 @@
-//! The migrations that create the Auth.js tables.
+//! The migrations that create the Auth.js tables, and [`v1`], the builder of the same tables for custom schemas.
 //!
 //! Run them on their own with [`Migrator`] (`Migrator::up(&db, None)`, the counterpart of Drizzle's `migrate()`), or
 //! splice [`migrations()`] into your application's own `Migrator` so that one `seaql_migrations` table tracks both
@@ -18,20 +18,29 @@
 //!     }
 //! }
 //! ```
+//!
+//! An application on custom tables (see [`crate::schema`]) does not take these migrations: it writes its own
+//! migration file calling [`v1::create_auth_tables`] (example there), or types its own columns with
+//! [`v1::columns`].
+//!
+//! **A released migration never changes.** Each migration of [`migrations()`] states its tables, columns, types,
+//! keys, constraint names and indexes itself, for every backend, and uses nothing a later version of this crate
+//! could change (neither the [`schema`](crate::schema) traits nor [`v1`]); `tests/ddl/*.sql` pin the SQL each one
+//! runs, so a database migrated by any version holds the same schema. A change to the schema is a new migration,
+//! appended to [`migrations()`], with a `down` that undoes it (as [`m20261127_000001_no_pad_keys`]). Likewise
+//! [`v1`] never changes what it creates: other tables would come as a `v2`.
 
 use sea_orm_migration::prelude::*;
 
-pub use sea_orm_migration::{MigrationTrait, MigratorTrait};
+pub use sea_orm_migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager};
 
-pub mod columns;
-mod m20261126_000001_create_auth_tables;
-mod m20261127_000001_no_pad_keys;
-
-pub use m20261126_000001_create_auth_tables::CreateAuthTables;
+pub mod m20261126_000001_create_auth_tables;
+pub mod m20261127_000001_no_pad_keys;
+pub mod v1;
 
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(CreateAuthTables::<crate::schema::Tables>::new()), Box::new(m20261127_000001_no_pad_keys::Migration)]
+    vec![Box::new(m20261126_000001_create_auth_tables::Migration), Box::new(m20261127_000001_no_pad_keys::Migration)]
 }
 
 /// A migrator that runs only the Auth.js migrations.

@@ -1,7 +1,8 @@
 //! Creates `users`, `accounts`, `sessions`, `verification_tokens` and `authenticators`, with the Auth.js column
-//! types of `authjs_sea_orm::migration::columns` so dates keep milliseconds on every backend.
+//! types of `authjs_sea_orm::migration::v1::columns` so dates keep milliseconds on every backend. `v1` never
+//! changes, so neither does what this migration creates.
 
-use authjs_sea_orm::migration::columns::{ColumnKind::*, auth_column as column, auth_table as table};
+use authjs_sea_orm::migration::v1::columns::{ColumnKind::*, auth_column as column, auth_table as table};
 use sea_orm_migration::prelude::*;
 
 use crate::entities::{accounts, authenticators, sessions, users, verification_tokens};

@@ -3,7 +3,7 @@
 //!
 //! The auth tables are this app's own migration rather than `authjs_sea_orm::migration::migrations()`: those create
 //! the Auth.js `user` table too, and here the users table is Loco's. Their columns use
-//! `authjs_sea_orm::migration::columns`, so they hold what the adapter writes with the Auth.js encodings.
+//! `authjs_sea_orm::migration::v1::columns`, so they hold what the adapter writes with the Auth.js encodings.
 
 pub use sea_orm_migration::prelude::*;
 

@@ -1,9 +1,9 @@
 //! The Auth.js tables of this app, named the Loco way (plural snake_case), with `user_id` referring to Loco's
 //! `users.id` (a 64-bit auto-increment key: `bigint` on PostgreSQL, `integer` on SQLite). Other columns have the
-//! Auth.js types of `authjs_sea_orm::migration::columns` (dates as epoch milliseconds on SQLite, `timestamp(3)` on
-//! PostgreSQL, `datetime(3)` holding UTC on MySQL).
+//! Auth.js types of `authjs_sea_orm::migration::v1::columns` (dates as epoch milliseconds on SQLite, `timestamp(3)`
+//! on PostgreSQL, `datetime(3)` holding UTC on MySQL), which never change: neither does what this migration creates.
 
-use authjs_sea_orm::migration::columns::{ColumnKind::*, auth_column as column, auth_table as table};
+use authjs_sea_orm::migration::v1::columns::{ColumnKind::*, auth_column as column, auth_table as table};
 use sea_orm_migration::prelude::*;
 
 /// Creates `accounts`, `sessions`, `verification_tokens` and `authenticators`.

@@ -1,5 +1,8 @@
 //! Column types of the Auth.js tables per backend, for migrations of custom tables that keep the same encodings
 //! (dates as epoch milliseconds on SQLite, `timestamp(3)` on PostgreSQL, `datetime(3)` holding UTC on MySQL).
+//!
+//! Frozen with the rest of [`v1`](super): these functions never change what they return, so a migration written with
+//! them creates the same columns after any upgrade of this crate. Other types would come as `v2::columns`.
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
