@@ -6,10 +6,10 @@
 //!   middleware that re-sends an extended session's cookie (sliding expiry).
 //! - [`SignedIn`] and [`MaybeSignedIn`] are the extractors of a Loco controller: they wrap the Axum extractors
 //!   [`CurrentSession`] and `MaybeSession` of `authjs_sea_orm::axum`, reading [`Auth`] from the shared store (the
-//!   orphan rule forbids `impl FromRef<AppContext> for Auth<X>` outside `loco-rs` or `authjs-sea-orm`, so the
+//!   orphan rule forbids `impl FromRef<AppContext> for Auth<A>` outside `loco-rs` or `authjs-sea-orm`, so the
 //!   Axum extractors cannot take Loco's state directly).
 //! - The sign-in helpers ([`Auth::create_magic_link`], [`Auth::verify_magic_link`], [`Auth::sign_in`],
-//!   [`Auth::sign_out`]) are reached from a handler with Loco's own `SharedStore<Auth<X>>` extractor, or [`auth`].
+//!   [`Auth::sign_out`]) are reached from a handler with Loco's own `SharedStore<Auth<A>>` extractor, or [`auth`].
 //!
 //! ```ignore
 //! // src/app.rs
@@ -18,7 +18,9 @@
 //! }
 //!
 //! // src/controllers/home.rs
-//! async fn me(SignedIn(session): SignedIn<users::Model>) -> Result<Response> {
+//! type AppAdapter = SeaOrmAdapter<AppTables>;
+//!
+//! async fn me(SignedIn(session): SignedIn<AppAdapter>) -> Result<Response> {
 //!     format::json(session.user.extra.email) // `extra` is the app's own users::Model
 //! }
 //! ```
@@ -34,9 +36,9 @@
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use authjs_sea_orm::SeaOrmAdapter;
 use authjs_sea_orm::axum::AuthRejection;
-use authjs_sea_orm::schema::{Schema, Tables, UserTable};
+use authjs_sea_orm::schema::{Schema, Tables};
+use authjs_sea_orm::{Adapter, SeaOrmAdapter};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use chrono::Duration;
@@ -45,9 +47,6 @@ use loco_rs::app::{AppContext, Initializer};
 use serde::Deserialize;
 
 pub use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, MagicLink, refresh_session_cookie};
-
-/// What the users table of schema `T` returns beside the Auth.js fields: the `X` of `Auth<X>`, `SignedIn<X>`.
-pub type UserExtra<T> = <<T as Schema>::User as UserTable>::Extra;
 
 /// The `settings.auth` block of the Loco config. Every field is optional except the secret, which may come from the
 /// `AUTH_SECRET` environment variable instead.
@@ -164,7 +163,7 @@ impl<T: Schema> AuthInitializer<T> {
     ///
     /// # Errors
     /// When the settings are malformed or no secret is configured.
-    pub fn build(&self, ctx: &AppContext) -> loco_rs::Result<Auth<UserExtra<T>>> {
+    pub fn build(&self, ctx: &AppContext) -> loco_rs::Result<Auth<SeaOrmAdapter<T>>> {
         let adapter = SeaOrmAdapter::<T>::with_schema(ctx.db.clone());
         if let Some(config) = &self.config {
             return Ok(Auth::new(adapter, config.clone()));
@@ -192,22 +191,19 @@ impl<T: Schema> Initializer for AuthInitializer<T> {
     }
 }
 
-/// The [`Auth`] that [`AuthInitializer`] stored in `ctx` (for tasks, workers and handlers).
+/// The [`Auth`] that [`AuthInitializer`] stored in `ctx` (for tasks, workers and handlers); `A` is
+/// `SeaOrmAdapter<T>` for the initializer's schema `T`.
 ///
 /// # Errors
-/// When no `AuthInitializer` over a users table returning `X` ran.
-pub fn auth<X: Send + 'static>(ctx: &AppContext) -> loco_rs::Result<Auth<X>> {
-    ctx.shared_store.get::<Auth<X>>().ok_or_else(|| {
+/// When no `AuthInitializer` of that adapter ran.
+pub fn auth<A: Adapter + 'static>(ctx: &AppContext) -> loco_rs::Result<Auth<A>> {
+    ctx.shared_store.get::<Auth<A>>().ok_or_else(|| {
         tracing::error!(
             "no Auth<{}> in the shared store: add AuthInitializer to Hooks::initializers",
-            type_name::<X>()
+            std::any::type_name::<A>()
         );
         Error::InternalServerError
     })
-}
-
-fn type_name<X>() -> &'static str {
-    std::any::type_name::<X>()
 }
 
 fn rejection(rejection: AuthRejection) -> Error {
@@ -222,39 +218,51 @@ fn rejection(rejection: AuthRejection) -> Error {
 }
 
 /// A signed-in request: the Loco counterpart of [`CurrentSession`] (which it holds). Rejects with Loco's 401 when
-/// signed out; `Option<SignedIn<X>>` is `None` then instead.
+/// signed out; `Option<SignedIn<A>>` is `None` then instead.
 ///
-/// `X` is what the users table returns beside the Auth.js fields ([`UserExtra`] of the schema: the app's
-/// `users::Model` when the users table is Loco's).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedIn<X = ()>(pub CurrentSession<X>);
+/// `A` is the adapter of the [`AuthInitializer`]: `SeaOrmAdapter<AppTables>` (an alias keeps signatures short);
+/// `session.user.extra` is the users table's extra part (the app's `users::Model` when the users table is Loco's).
+/// `Debug` shows the user's Auth.js fields, not the extra columns.
+pub struct SignedIn<A: Adapter = SeaOrmAdapter>(pub CurrentSession<A>);
 
-impl<X> Deref for SignedIn<X> {
-    type Target = CurrentSession<X>;
+impl<A: Adapter> Clone for SignedIn<A> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
 
-    fn deref(&self) -> &CurrentSession<X> {
+impl<A: Adapter> std::fmt::Debug for SignedIn<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SignedIn").field(&self.0).finish()
+    }
+}
+
+impl<A: Adapter> Deref for SignedIn<A> {
+    type Target = CurrentSession<A>;
+
+    fn deref(&self) -> &CurrentSession<A> {
         &self.0
     }
 }
 
-impl<X: Send + 'static> FromRequestParts<AppContext> for SignedIn<X> {
+impl<A: Adapter + 'static> FromRequestParts<AppContext> for SignedIn<A> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Error> {
-        let auth = auth::<X>(ctx)?;
-        <CurrentSession<X> as FromRequestParts<Auth<X>>>::from_request_parts(parts, &auth)
+        let auth = auth::<A>(ctx)?;
+        <CurrentSession<A> as FromRequestParts<Auth<A>>>::from_request_parts(parts, &auth)
             .await
             .map(SignedIn)
             .map_err(rejection)
     }
 }
 
-impl<X: Send + 'static> OptionalFromRequestParts<AppContext> for SignedIn<X> {
+impl<A: Adapter + 'static> OptionalFromRequestParts<AppContext> for SignedIn<A> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Option<Self>, Error> {
-        let auth = auth::<X>(ctx)?;
-        <CurrentSession<X> as OptionalFromRequestParts<Auth<X>>>::from_request_parts(parts, &auth)
+        let auth = auth::<A>(ctx)?;
+        <CurrentSession<A> as OptionalFromRequestParts<Auth<A>>>::from_request_parts(parts, &auth)
             .await
             .map(|current| current.map(SignedIn))
             .map_err(rejection)
@@ -262,14 +270,19 @@ impl<X: Send + 'static> OptionalFromRequestParts<AppContext> for SignedIn<X> {
 }
 
 /// The current session if the request is signed in (the Loco counterpart of `MaybeSession`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MaybeSignedIn<X = ()>(pub Option<CurrentSession<X>>);
+pub struct MaybeSignedIn<A: Adapter = SeaOrmAdapter>(pub Option<CurrentSession<A>>);
 
-impl<X: Send + 'static> FromRequestParts<AppContext> for MaybeSignedIn<X> {
+impl<A: Adapter> std::fmt::Debug for MaybeSignedIn<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MaybeSignedIn").field(&self.0).finish()
+    }
+}
+
+impl<A: Adapter + 'static> FromRequestParts<AppContext> for MaybeSignedIn<A> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Error> {
-        let signed_in = <SignedIn<X> as OptionalFromRequestParts<AppContext>>::from_request_parts(parts, ctx).await?;
+        let signed_in = <SignedIn<A> as OptionalFromRequestParts<AppContext>>::from_request_parts(parts, ctx).await?;
         Ok(MaybeSignedIn(signed_in.map(|s| s.0)))
     }
 }

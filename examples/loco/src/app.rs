@@ -18,7 +18,7 @@ use loco_rs::task::Tasks;
 use sea_orm::EntityTrait;
 
 use crate::controllers;
-use crate::models::{_entities, AppTables, User};
+use crate::models::{_entities, AppAdapter, AppTables};
 
 /// The app.
 pub struct App;
@@ -65,7 +65,7 @@ impl Hooks for App {
     async fn after_routes(router: axum::Router, ctx: &AppContext) -> Result<axum::Router> {
         // Every POST needs the CSRF token of the forms (the library's guard: 403 without); `AuthInitializer` stored
         // the session settings, whose secret signs the CSRF cookie (its `before_run` runs before the routes are built).
-        let config = Arc::new(authjs_sea_orm_loco::auth::<User>(ctx)?.config().clone());
+        let config = Arc::new(authjs_sea_orm_loco::auth::<AppAdapter>(ctx)?.config().clone());
         Ok(router.layer(axum::middleware::from_fn_with_state(config, csrf::guard)))
     }
 

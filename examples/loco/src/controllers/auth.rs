@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::{csrf_field, html_escape, page};
 use crate::mailers::auth::AuthMailer;
-use crate::models::User;
+use crate::models::AppAdapter;
 
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
@@ -43,7 +43,7 @@ pub struct Callback {
 }
 
 /// The sign-in form, with the CSRF token of `jar` (or a new one, whose cookie is added to the returned jar).
-fn form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
+fn form(auth: &Auth<AppAdapter>, jar: CookieJar) -> (CookieJar, String) {
     let (jar, token) = csrf::token(auth.config(), jar);
     let form = format!(
         "<form method=\"post\" action=\"/auth/sign-in\">{}\
@@ -54,7 +54,7 @@ fn form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
     (jar, form)
 }
 
-async fn sign_in_form(SharedStore(auth): SharedStore<Auth<User>>, jar: CookieJar) -> Result<Response> {
+async fn sign_in_form(SharedStore(auth): SharedStore<Auth<AppAdapter>>, jar: CookieJar) -> Result<Response> {
     let (jar, form) = form(&auth, jar);
     Ok((jar, format::html(&page("Sign in", &form))?).into_response())
 }
@@ -65,7 +65,7 @@ fn html_with_status(status: StatusCode, title: &str, body: &str) -> Result<Respo
 
 async fn send_link(
     State(ctx): State<AppContext>,
-    SharedStore(auth): SharedStore<Auth<User>>,
+    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
     jar: CookieJar,
     Form(input): Form<SignInForm>,
 ) -> Result<Response> {
@@ -89,7 +89,7 @@ async fn send_link(
 
 async fn callback(
     State(ctx): State<AppContext>,
-    SharedStore(auth): SharedStore<Auth<User>>,
+    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
     jar: CookieJar,
     Query(link): Query<Callback>,
 ) -> Result<Response> {
@@ -122,7 +122,7 @@ async fn callback(
     Ok((jar, Redirect::to("/protected")).into_response())
 }
 
-async fn sign_out(SharedStore(auth): SharedStore<Auth<User>>, jar: CookieJar) -> Result<Response> {
+async fn sign_out(SharedStore(auth): SharedStore<Auth<AppAdapter>>, jar: CookieJar) -> Result<Response> {
     let (jar, _ended) = auth.sign_out(jar).await.map_err(Error::wrap)?;
     Ok((jar, Redirect::to("/")).into_response())
 }

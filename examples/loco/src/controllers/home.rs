@@ -12,10 +12,10 @@ use loco_rs::prelude::SharedStore;
 use serde_json::json;
 
 use super::{csrf_field, html_escape, page};
-use crate::models::User;
+use crate::models::AppAdapter;
 
 /// The sign-out form, with the CSRF token of `jar` (or a new one, whose cookie is added to the returned jar).
-fn sign_out_form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
+fn sign_out_form(auth: &Auth<AppAdapter>, jar: CookieJar) -> (CookieJar, String) {
     let (jar, token) = csrf::token(auth.config(), jar);
     let form = format!(
         "<form method=\"post\" action=\"/auth/sign-out\">{}<button type=\"submit\">Sign out</button></form>",
@@ -25,8 +25,8 @@ fn sign_out_form(auth: &Auth<User>, jar: CookieJar) -> (CookieJar, String) {
 }
 
 async fn index(
-    MaybeSignedIn(current): MaybeSignedIn<User>,
-    SharedStore(auth): SharedStore<Auth<User>>,
+    MaybeSignedIn(current): MaybeSignedIn<AppAdapter>,
+    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
     jar: CookieJar,
 ) -> Result<Response> {
     let Some(current) = current else {
@@ -43,8 +43,8 @@ async fn index(
 
 /// Signed-out visitors are sent to the sign-in form (`Option<SignedIn<_>>` is `None` for them).
 async fn protected(
-    signed_in: Option<SignedIn<User>>,
-    SharedStore(auth): SharedStore<Auth<User>>,
+    signed_in: Option<SignedIn<AppAdapter>>,
+    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
     jar: CookieJar,
 ) -> Result<Response> {
     let Some(SignedIn(current)) = signed_in else {
@@ -66,7 +66,7 @@ async fn protected(
 }
 
 /// JSON for API clients: 401 (Loco's error body) when signed out.
-async fn me(SignedIn(current): SignedIn<User>) -> Result<Response> {
+async fn me(SignedIn(current): SignedIn<AppAdapter>) -> Result<Response> {
     let user = &current.user.extra;
     format::json(json!({ "id": user.id, "pid": user.pid, "email": user.email, "name": user.name }))
 }

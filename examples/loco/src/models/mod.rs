@@ -3,6 +3,7 @@
 pub mod _entities;
 pub mod users;
 
+use authjs_sea_orm::SeaOrmAdapter;
 use authjs_sea_orm::schema::Tables;
 
 /// The adapter's tables: Loco's `users`, and `accounts`, `sessions`, `verification_tokens`, `authenticators`.
@@ -14,5 +15,6 @@ pub type AppTables = Tables<
     _entities::authenticators::Entity,
 >;
 
-/// What a signed-in request carries beside the Auth.js fields: the whole Loco user.
-pub type User = users::Model;
+/// The adapter on those tables: what `Auth`, `SignedIn` and `MaybeSignedIn` are parameterized by. A signed-in
+/// request carries the whole Loco user in `session.user.extra`.
+pub type AppAdapter = SeaOrmAdapter<AppTables>;
