@@ -275,10 +275,16 @@ macro_rules! __optional_column {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __user_extra {
-    (type ()) => { () };
-    (type ($model:ident)) => { $model };
+    (type ()) => {
+        ()
+    };
+    (type ($model:ident)) => {
+        $model
+    };
     (value () $m:ident) => {{
         let _ = $m;
     }};
-    (value ($model:ident) $m:ident) => { ::std::clone::Clone::clone($m) };
+    (value ($model:ident) $m:ident) => {
+        ::std::clone::Clone::clone($m)
+    };
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use authjs_sea_orm::entity::{Timestamp, account, authenticator, session, user, verification_token};
 use authjs_sea_orm::axum::CurrentSession;
+use authjs_sea_orm::entity::{Timestamp, account, authenticator, session, user, verification_token};
 use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterAuthenticator, Error, NewUser, Record, SeaOrmAdapter, SessionUpdate,
     UserUpdate, VerificationToken,
