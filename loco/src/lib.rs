@@ -1,62 +1,143 @@
-//! [Loco](https://loco.rs) integration of `authjs-sea-orm`: Auth.js-compatible users, database sessions and magic
-//! links on the database of a Loco app.
+//! [Loco](https://loco.rs) integration of `authjs-sea-orm`: Auth.js-compatible magic-link sign-in and database
+//! sessions on the `users` table of a Loco app, in four lines.
 //!
-//! - [`AuthInitializer`] builds the adapter from `ctx.db`, on the app's own tables (a [`Schema`], typically with the
-//!   users table mapped onto Loco's `users`), stores the resulting [`Auth`] in `ctx.shared_store` and adds the
-//!   middleware that re-sends an extended session's cookie (sliding expiry).
-//! - [`SignedIn`] and [`MaybeSignedIn`] are the extractors of a Loco controller: they wrap the Axum extractors
-//!   [`CurrentSession`] and `MaybeSession` of `authjs_sea_orm::axum`, reading [`Auth`] from the shared store (the
-//!   orphan rule forbids `impl FromRef<AppContext> for Auth<A>` outside `loco-rs` or `authjs-sea-orm`, so the
-//!   Axum extractors cannot take Loco's state directly).
-//! - The sign-in helpers ([`Auth::create_magic_link`], [`Auth::verify_magic_link`], [`Auth::sign_in`],
-//!   [`Auth::sign_out`]) are reached from a handler with Loco's own `SharedStore<Auth<A>>` extractor, or [`auth`].
+//! # Loco in four lines
 //!
-//! ```ignore
-//! // src/app.rs
-//! async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
-//!     Ok(vec![Box::new(AuthInitializer::<AppTables>::new())])
+//! On an app made by `loco new` (the SaaS starter, SQLite or PostgreSQL):
+//!
+//! 1. The dependency, in `Cargo.toml` and in `migration/Cargo.toml` (the crate is not on crates.io yet: a path to a
+//!    checkout of this repository, or `git = "<its URL>"`):
+//!
+//!    ```toml
+//!    authjs-sea-orm-loco = { path = "../authjs-sea-orm/loco" }
+//!    ```
+//!
+//! 2. The auth tables, in `migration/src/lib.rs`, after the starter's users migration ([`migration::AuthTables`]):
+//!
+//!    ```ignore
+//!    Box::new(authjs_sea_orm_loco::migration::AuthTables),
+//!    ```
+//!
+//! 3. The initializer, in `initializers()` of `src/app.rs` ([`AuthInitializer`]):
+//!
+//!    ```ignore
+//!    Box::new(authjs_sea_orm_loco::AuthInitializer::loco().with_magic_link_routes()),
+//!    ```
+//!
+//! 4. The secret, in `config/development.yaml` and `config/test.yaml` (production reads the `AUTH_SECRET` environment
+//!    variable and refuses to start without it):
+//!
+//!    ```yaml
+//!    settings:
+//!      auth:
+//!        secret: <%= get_env(name="AUTH_SECRET", default="insecure-development-secret") %>
+//!    ```
+//!
+//! `cargo loco start`, then open `/auth/sign-in`: the form mails a link through the app's Loco mailer (the starter's
+//! development config sends to an SMTP catcher on `localhost:1025`), and the link signs the user in, creating them in
+//! Loco's `users` on the first sign-in. The routes are in [`magic_link`]; the app's own controllers read the user with
+//! the [`SignedIn`] and [`MaybeSignedIn`] extractors:
+//!
+//! ```
+//! use authjs_sea_orm_loco::{LocoAdapter, SignedIn};
+//! use loco_rs::prelude::*;
+//!
+//! async fn me(SignedIn(current): SignedIn<LocoAdapter>) -> Result<Response> {
+//!     let user = &current.user.extra; // the whole `users` row
+//!     format::json(serde_json::json!({ "pid": user.pid, "name": user.name, "email": user.email }))
 //! }
 //!
-//! // src/controllers/home.rs
-//! type AppAdapter = SeaOrmAdapter<AppTables>;
-//!
-//! async fn me(SignedIn(session): SignedIn<AppAdapter>) -> Result<Response> {
-//!     format::json(session.user.extra.email) // `extra` is the app's own users::Model
+//! pub fn routes() -> Routes {
+//!     Routes::new().add("/api/me", get(me))
 //! }
 //! ```
 //!
-//! Settings come from the `settings.auth` block of the Loco config (see [`AuthSettings`]):
+//! # What the four lines give
 //!
-//! ```yaml
-//! settings:
-//!   auth:
-//!     secret: <%= get_env(name="AUTH_SECRET") %>
-//! ```
+//! - [`migration::AuthTables`] creates `accounts`, `sessions`, `verification_tokens` and `authenticators` with
+//!   `user_id` referring to the starter's `users.id` (`ON DELETE CASCADE`), as a frozen snapshot.
+//! - [`LocoTables`] maps the adapter onto those tables and the starter's `users` ([`entities`]): a user created by a
+//!   magic link gets a `pid`, an `api_key`, a `name` of at least two characters and a password no login matches, so
+//!   the starter's own `users::Model`, validator, JWT login and tasks work with the row. [`LocoAdapter`] is the
+//!   adapter on them.
+//! - [`AuthInitializer`] builds the [`Auth`] (adapter and session settings) over `ctx.db`, stores it in
+//!   `ctx.shared_store` (for [`SignedIn`], [`MaybeSignedIn`], [`auth`] and Loco's `SharedStore<Auth<LocoAdapter>>`
+//!   extractor), adds the middleware that re-sends an extended session's cookie (sliding expiry), and with
+//!   [`with_magic_link_routes`](AuthInitializer::with_magic_link_routes) mounts the sign-in form, the link mailer, the
+//!   callback, sign-out and a session endpoint, each `POST` CSRF-protected ([`csrf`]), the pages replaceable
+//!   ([`magic_link::MagicLinkPages`]).
+//!
+//! The session cookie is Auth.js's (`authjs.session-token`), so a Next.js app using Auth.js with database sessions on
+//! the same tables accepts it, and the reverse.
+//!
+//! # Settings
+//!
+//! The `settings.auth` block of the Loco config ([`AuthSettings`]): `secret` (else `AUTH_SECRET`), `secure`,
+//! `cookie_name`, `max_age_secs`, `update_age_secs`, `verification_max_age_secs`, `hash_session_tokens`, and for the
+//! routes `url`, `email_from`, `after_sign_in`, `after_sign_out`.
+//!
+//! # The app's own sign-in flow
+//!
+//! Without the routes ([`AuthInitializer::loco`] alone), handlers take `SharedStore(auth):
+//! SharedStore<Auth<LocoAdapter>>` and call [`Auth::create_magic_link`], [`Auth::verify_magic_link`],
+//! [`Auth::sign_in`] and [`Auth::sign_out`] themselves; those take this crate's re-export of the cookie jar
+//! ([`CookieJar`]), so the app needs no `axum-extra` of its own (the starter's is another version).
 
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use authjs_sea_orm::axum::AuthRejection;
 use authjs_sea_orm::schema::{Schema, Tables};
-use authjs_sea_orm::{Adapter, SeaOrmAdapter};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use chrono::Duration;
 use loco_rs::Error;
 use loco_rs::app::{AppContext, Initializer};
+use loco_rs::environment::Environment;
 use serde::Deserialize;
 
-pub use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, MagicLink, refresh_session_cookie};
+pub mod entities;
+pub mod magic_link;
+pub mod migration;
 
-/// The `settings.auth` block of the Loco config. Every field is optional except the secret, which may come from the
-/// `AUTH_SECRET` environment variable instead.
+/// The adapter crate, for what this one does not re-export.
+pub use authjs_sea_orm;
+pub use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, MagicLink, csrf, refresh_session_cookie};
+pub use authjs_sea_orm::{Adapter, SeaOrmAdapter};
+/// The cookie jar of [`Auth::sign_in`] and [`Auth::sign_out`] (axum-extra's), as a handler argument and response part.
+pub use axum_extra::extract::cookie::CookieJar;
+
+use magic_link::{DefaultPages, Links, MagicLinkPages};
+
+/// The tables of a Loco SaaS starter with the auth tables of [`migration::AuthTables`]: Loco's `users`, `accounts`,
+/// `sessions`, `verification_tokens` and `authenticators` (see [`entities`]).
+pub type LocoTables = Tables<
+    entities::users::Entity,
+    entities::accounts::Entity,
+    entities::sessions::Entity,
+    entities::verification_tokens::Entity,
+    entities::authenticators::Entity,
+>;
+
+/// The adapter on [`LocoTables`]: what [`Auth`], [`SignedIn`] and [`MaybeSignedIn`] name. A signed-in request's
+/// `user.extra` is the whole `users` row ([`entities::users::Model`]).
+pub type LocoAdapter = SeaOrmAdapter<LocoTables>;
+
+/// The prefix of secrets meant for development and tests only (`insecure-development-secret` in the configs of the
+/// guide): [`AuthInitializer`] refuses them in any other environment.
+pub const INSECURE_SECRET_PREFIX: &str = "insecure-";
+
+/// The `settings.auth` block of the Loco config. Every field is optional; the secret may come from the `AUTH_SECRET`
+/// environment variable instead.
 #[derive(Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
-    /// Secret mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`); falls back to the `AUTH_SECRET`
-    /// environment variable.
+    /// Secret signing the CSRF cookie and mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`); falls back
+    /// to the `AUTH_SECRET` environment variable. Outside development and test, one starting with
+    /// [`INSECURE_SECRET_PREFIX`] is refused.
     pub secret: Option<String>,
-    /// Whether cookies are `Secure`; by default, whether `server.host` starts with `https://`.
+    /// Whether cookies are `Secure`; by default, whether the app's URL (`url`, else `server.host`) is `https://`.
     pub secure: Option<bool>,
     /// Session cookie name; by default Auth.js's (`authjs.session-token`, `__Secure-` prefixed when secure).
     pub cookie_name: Option<String>,
@@ -69,6 +150,15 @@ pub struct AuthSettings {
     /// Store the SHA-256 of session tokens instead of the tokens
     /// (see `SeaOrmAdapter::with_hashed_session_tokens`).
     pub hash_session_tokens: bool,
+    /// The app's URL as its users reach it (Auth.js's `AUTH_URL`), the start of magic links; by default Loco's
+    /// `server.host` and `server.port`, as Loco's own mailers build links.
+    pub url: Option<String>,
+    /// The `From` of the magic-link e-mail; by default Loco's mailer default.
+    pub email_from: Option<String>,
+    /// Where the magic link leads once the user is signed in (default `/`).
+    pub after_sign_in: Option<String>,
+    /// Where signing out leads (default `/`).
+    pub after_sign_out: Option<String>,
 }
 
 impl std::fmt::Debug for AuthSettings {
@@ -81,6 +171,10 @@ impl std::fmt::Debug for AuthSettings {
             .field("update_age_secs", &self.update_age_secs)
             .field("verification_max_age_secs", &self.verification_max_age_secs)
             .field("hash_session_tokens", &self.hash_session_tokens)
+            .field("url", &self.url)
+            .field("email_from", &self.email_from)
+            .field("after_sign_in", &self.after_sign_in)
+            .field("after_sign_out", &self.after_sign_out)
             .finish()
     }
 }
@@ -100,19 +194,29 @@ impl AuthSettings {
         Ok(ctx.config.settings::<Settings>()?.auth.unwrap_or_default())
     }
 
-    /// The session settings, given the server's `host` (its scheme decides `secure` unless set).
+    /// The app's URL: `url`, else `host:port` of Loco's `server` settings; without a trailing slash.
+    pub fn app_url(&self, server: &loco_rs::config::Server) -> String {
+        let url = self.url.clone().unwrap_or_else(|| server.full_url());
+        url.trim_end_matches('/').to_owned()
+    }
+
+    /// The session settings, for the app reached at `app_url`: cookies are `Secure` when it is `https://`, unless
+    /// `secure` says otherwise.
     ///
     /// # Errors
     /// When no secret is configured, neither here nor in `AUTH_SECRET`.
-    pub fn to_config(&self, host: &str) -> loco_rs::Result<AuthConfig> {
+    pub fn to_config(&self, app_url: &str) -> loco_rs::Result<AuthConfig> {
         let secret = self
             .secret
             .clone()
             .filter(|s| !s.is_empty())
             .or_else(|| std::env::var("AUTH_SECRET").ok().filter(|s| !s.is_empty()))
-            .ok_or_else(|| Error::string("authjs-sea-orm: set settings.auth.secret in the config, or AUTH_SECRET"))?;
+            .ok_or_else(|| {
+                Error::string("authjs-sea-orm-loco: no secret: set the AUTH_SECRET environment variable (or settings.auth.secret in the config)")
+            })?;
         let mut config = AuthConfig::new(secret);
-        config.secure = self.secure.unwrap_or_else(|| host.starts_with("https://"));
+        config.secure =
+            self.secure.unwrap_or_else(|| app_url.trim_start().to_ascii_lowercase().starts_with("https://"));
         config.cookie_name.clone_from(&self.cookie_name);
         if let Some(secs) = self.max_age_secs {
             config.max_age = Duration::seconds(secs);
@@ -125,20 +229,48 @@ impl AuthSettings {
         }
         Ok(config)
     }
+
+    fn links(&self, app_url: String) -> Links {
+        Links {
+            base_url: app_url,
+            email_from: self.email_from.clone(),
+            after_sign_in: self.after_sign_in.clone().unwrap_or_else(|| "/".to_owned()),
+            after_sign_out: self.after_sign_out.clone().unwrap_or_else(|| "/".to_owned()),
+        }
+    }
 }
 
-/// A Loco initializer that builds [`Auth`] over `ctx.db` with the tables of schema `T` (the Auth.js default tables
-/// unless given), puts it in `ctx.shared_store`, and adds [`refresh_session_cookie`] to the router.
+/// Refuses a development secret outside development and test.
+fn check_secret(config: &AuthConfig, environment: &Environment) -> loco_rs::Result<()> {
+    let development = matches!(environment, Environment::Development | Environment::Test);
+    if !development && config.secret.starts_with(INSECURE_SECRET_PREFIX) {
+        return Err(Error::string(&format!(
+            "authjs-sea-orm-loco: the secret is a development one (it starts with `{INSECURE_SECRET_PREFIX}`), refused \
+             in the `{environment}` environment: set AUTH_SECRET to a long random value"
+        )));
+    }
+    Ok(())
+}
+
+/// A Loco initializer that builds [`Auth`] over `ctx.db` with the tables of schema `T` and puts it in
+/// `ctx.shared_store`, adds [`refresh_session_cookie`] to the router and, with
+/// [`with_magic_link_routes`](Self::with_magic_link_routes), mounts the routes of [`magic_link`].
 ///
-/// Run the auth migrations in the app's own `Migrator` (see the README): the initializer does not migrate.
+/// [`AuthInitializer::loco`] is the one on a Loco starter's tables ([`LocoTables`]); `AuthInitializer::<T>::new()`
+/// takes another schema (the Auth.js tables by default). The tables come from the app's migrations (see
+/// [`migration`]): the initializer does not migrate.
 pub struct AuthInitializer<T = Tables> {
     config: Option<AuthConfig>,
+    pages: Option<Arc<dyn MagicLinkPages>>,
     _tables: PhantomData<fn() -> T>,
 }
 
 impl<T> std::fmt::Debug for AuthInitializer<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthInitializer").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("AuthInitializer")
+            .field("config", &self.config)
+            .field("magic_link_routes", &self.pages.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -148,29 +280,57 @@ impl<T: Schema> Default for AuthInitializer<T> {
     }
 }
 
+impl AuthInitializer<LocoTables> {
+    /// The initializer on a Loco starter's `users` table and the tables of [`migration::AuthTables`]
+    /// (`AuthInitializer::<LocoTables>::new()`), with the settings of the config's `settings.auth` block.
+    pub fn loco() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: Schema> AuthInitializer<T> {
     /// Settings from the `settings.auth` block of the app's config ([`AuthSettings`]).
     pub fn new() -> Self {
-        Self { config: None, _tables: PhantomData }
+        Self { config: None, pages: None, _tables: PhantomData }
     }
 
-    /// These session settings instead of the config's `settings.auth` block (which is then not read).
+    /// These session settings instead of those of the config's `settings.auth` block (whose `secret`, `secure`,
+    /// `cookie_name`, `*_age_secs` and `hash_session_tokens` are then not read).
     pub fn with_config(config: AuthConfig) -> Self {
-        Self { config: Some(config), _tables: PhantomData }
+        Self { config: Some(config), pages: None, _tables: PhantomData }
+    }
+
+    /// Also mounts the magic-link routes of [`magic_link`] with its plain default pages: the sign-in form, the link
+    /// sent through the app's Loco mailer, the callback, sign-out and the session endpoint.
+    #[must_use]
+    pub fn with_magic_link_routes(self) -> Self {
+        self.with_magic_link_pages(DefaultPages)
+    }
+
+    /// Also mounts the magic-link routes of [`magic_link`], with these pages and e-mail.
+    #[must_use]
+    pub fn with_magic_link_pages(mut self, pages: impl MagicLinkPages) -> Self {
+        self.pages = Some(Arc::new(pages));
+        self
     }
 
     /// The [`Auth`] this initializer installs: the adapter over `ctx.db` and the session settings.
     ///
     /// # Errors
-    /// When the settings are malformed or no secret is configured.
+    /// When the settings are malformed, no secret is configured, or the secret is a development one
+    /// ([`INSECURE_SECRET_PREFIX`]) outside development and test.
     pub fn build(&self, ctx: &AppContext) -> loco_rs::Result<Auth<SeaOrmAdapter<T>>> {
         let adapter = SeaOrmAdapter::<T>::with_schema(ctx.db.clone());
-        if let Some(config) = &self.config {
-            return Ok(Auth::new(adapter, config.clone()));
-        }
-        let settings = AuthSettings::from_context(ctx)?;
-        let config = settings.to_config(&ctx.config.server.host)?;
-        let adapter = if settings.hash_session_tokens { adapter.with_hashed_session_tokens() } else { adapter };
+        let (adapter, config) = match &self.config {
+            Some(config) => (adapter, config.clone()),
+            None => {
+                let settings = AuthSettings::from_context(ctx)?;
+                let config = settings.to_config(&settings.app_url(&ctx.config.server))?;
+                let adapter = if settings.hash_session_tokens { adapter.with_hashed_session_tokens() } else { adapter };
+                (adapter, config)
+            }
+        };
+        check_secret(&config, &ctx.environment)?;
         Ok(Auth::new(adapter, config))
     }
 }
@@ -183,16 +343,30 @@ impl<T: Schema> Initializer for AuthInitializer<T> {
 
     async fn before_run(&self, ctx: &AppContext) -> loco_rs::Result<()> {
         ctx.shared_store.insert(self.build(ctx)?);
+        if self.pages.is_some() && ctx.mailer.is_none() {
+            tracing::warn!(
+                "authjs-sea-orm-loco: the magic-link routes need Loco's mailer (config: mailer): links cannot be sent"
+            );
+        }
         Ok(())
     }
 
-    async fn after_routes(&self, router: axum::Router, _ctx: &AppContext) -> loco_rs::Result<axum::Router> {
+    async fn after_routes(&self, router: axum::Router, ctx: &AppContext) -> loco_rs::Result<axum::Router> {
+        let router = match &self.pages {
+            Some(pages) => {
+                let settings = AuthSettings::from_context(ctx)?;
+                let links = settings.links(settings.app_url(&ctx.config.server));
+                let auth = auth::<SeaOrmAdapter<T>>(ctx)?;
+                router.merge(magic_link::router(ctx, auth, Arc::clone(pages), links)?)
+            }
+            None => router,
+        };
         Ok(router.layer(axum::middleware::from_fn(refresh_session_cookie)))
     }
 }
 
-/// The [`Auth`] that [`AuthInitializer`] stored in `ctx` (for tasks, workers and handlers); `A` is
-/// `SeaOrmAdapter<T>` for the initializer's schema `T`.
+/// The [`Auth`] that [`AuthInitializer`] stored in `ctx` (for tasks, workers and handlers); `A` is the adapter of the
+/// initializer's schema: [`LocoAdapter`] for [`AuthInitializer::loco`], `SeaOrmAdapter<T>` for schema `T`.
 ///
 /// # Errors
 /// When no `AuthInitializer` of that adapter ran.
@@ -220,9 +394,8 @@ fn rejection(rejection: AuthRejection) -> Error {
 /// A signed-in request: the Loco counterpart of [`CurrentSession`] (which it holds). Rejects with Loco's 401 when
 /// signed out; `Option<SignedIn<A>>` is `None` then instead.
 ///
-/// `A` is the adapter of the [`AuthInitializer`]: `SeaOrmAdapter<AppTables>` (an alias keeps signatures short);
-/// `session.user.extra` is the users table's extra part (the app's `users::Model` when the users table is Loco's).
-/// `Debug` shows the user's Auth.js fields, not the extra columns.
+/// `A` is the adapter of the [`AuthInitializer`]: [`LocoAdapter`] on a Loco starter's tables, whose
+/// `session.user.extra` is the whole `users` row. `Debug` shows the user's Auth.js fields, not the extra columns.
 pub struct SignedIn<A: Adapter = SeaOrmAdapter>(pub CurrentSession<A>);
 
 impl<A: Adapter> Clone for SignedIn<A> {
@@ -301,7 +474,7 @@ mod tests {
             "verification_max_age_secs": 600,
         }))
         .unwrap();
-        let config = settings.to_config("http://localhost").unwrap();
+        let config = settings.to_config("http://localhost:5150").unwrap();
         assert_eq!(config.secret, "s3cret");
         assert!(!config.secure);
         assert_eq!(config.cookie_name(), "authjs.session-token");
@@ -310,12 +483,51 @@ mod tests {
         assert_eq!(config.verification_max_age, Duration::minutes(10));
         assert!(!format!("{settings:?}").contains("s3cret"));
 
-        // An https host makes cookies secure unless told otherwise.
+        // An https URL makes cookies secure unless told otherwise.
         let config = settings.to_config("https://example.com").unwrap();
         assert!(config.secure);
         assert_eq!(config.cookie_name(), "__Secure-authjs.session-token");
+        assert!(!settings.to_config("localhost:5150").unwrap().secure, "no scheme: not https");
         let settings = AuthSettings { secure: Some(false), ..settings };
         assert!(!settings.to_config("https://example.com").unwrap().secure);
+    }
+
+    #[test]
+    fn links_follow_the_settings() {
+        let server: loco_rs::config::Server = serde_json::from_value(serde_json::json!({
+            "port": 5150, "host": "http://localhost", "binding": "localhost",
+        }))
+        .unwrap();
+        let settings = AuthSettings::default();
+        assert_eq!(settings.app_url(&server), "http://localhost:5150");
+        let links = settings.links(settings.app_url(&server));
+        assert_eq!((links.after_sign_in.as_str(), links.after_sign_out.as_str()), ("/", "/"));
+        assert_eq!(links.email_from, None);
+
+        let settings: AuthSettings = serde_json::from_value(serde_json::json!({
+            "url": "https://app.example.com/",
+            "email_from": "App <no-reply@example.com>",
+            "after_sign_in": "/dashboard",
+            "after_sign_out": "/bye",
+        }))
+        .unwrap();
+        assert_eq!(settings.app_url(&server), "https://app.example.com");
+        let links = settings.links(settings.app_url(&server));
+        assert_eq!(links.base_url, "https://app.example.com");
+        assert_eq!(links.email_from.as_deref(), Some("App <no-reply@example.com>"));
+        assert_eq!((links.after_sign_in.as_str(), links.after_sign_out.as_str()), ("/dashboard", "/bye"));
+    }
+
+    #[test]
+    fn development_secrets_stay_in_development() {
+        let config = AuthConfig::new("insecure-development-secret");
+        assert!(check_secret(&config, &Environment::Development).is_ok());
+        assert!(check_secret(&config, &Environment::Test).is_ok());
+        for environment in [Environment::Production, Environment::Any("staging".into())] {
+            let err = check_secret(&config, &environment).unwrap_err().to_string();
+            assert!(err.contains("AUTH_SECRET") && !err.contains("development-secret"), "{err}");
+        }
+        assert!(check_secret(&AuthConfig::new("a long random value"), &Environment::Production).is_ok());
     }
 
     #[test]
