@@ -1,19 +1,9 @@
-//! Loco's standard `users` table (as `loco new` generates it for the SaaS starter).
-
 use loco_rs::schema::*;
 use sea_orm_migration::prelude::*;
 
-/// Creates `users`.
-pub(crate) struct Migration;
+#[derive(DeriveMigrationName)]
+pub struct Migration;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20220101_000001_users"
-    }
-}
-
-// `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
-#[allow(elided_lifetimes_in_paths)]
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -30,17 +20,22 @@ impl MigrationTrait for Migration {
                 ("reset_token", ColType::StringNull),
                 ("reset_sent_at", ColType::TimestampWithTimeZoneNull),
                 ("email_verification_token", ColType::StringNull),
-                ("email_verification_sent_at", ColType::TimestampWithTimeZoneNull),
+                (
+                    "email_verification_sent_at",
+                    ColType::TimestampWithTimeZoneNull,
+                ),
                 ("email_verified_at", ColType::TimestampWithTimeZoneNull),
                 ("magic_link_token", ColType::StringNull),
                 ("magic_link_expiration", ColType::TimestampWithTimeZoneNull),
             ],
             &[],
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        drop_table(m, "users").await
+        drop_table(m, "users").await?;
+        Ok(())
     }
 }

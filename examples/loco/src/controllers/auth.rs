@@ -1,137 +1,273 @@
-//! Magic-link sign-in (Auth.js's e-mail provider flow) and sign-out.
-//!
-//! - `GET /auth/sign-in`: the form;
-//! - `POST /auth/sign-in`: stores a verification token and mails the link (`/auth/callback/email?token=..&email=..`);
-//! - `GET /auth/callback/email`: uses the token up, creates the user in Loco's `users` on first sign-in, starts a
-//!   database session and sets the Auth.js session cookie;
-//! - `POST /auth/sign-out`: ends the session.
-//!
-//! Every form carries a CSRF token, and every `POST` without it is answered 403 (see [`authjs_sea_orm::axum::csrf`]).
+use crate::{
+    mailers::auth::AuthMailer,
+    models::{
+        _entities::users,
+        users::{LoginParams, RegisterParams},
+    },
+    views::auth::{CurrentResponse, LoginResponse},
+};
+use loco_rs::prelude::*;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
-use authjs_sea_orm::axum::csrf;
-use authjs_sea_orm_loco::{Auth, MagicLink};
-use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum_extra::extract::cookie::CookieJar;
-use loco_rs::app::AppContext;
-use loco_rs::controller::{Routes, format};
-use loco_rs::prelude::SharedStore;
-use loco_rs::{Error, Result};
-use sea_orm::{ActiveModelTrait, ActiveValue, IntoActiveModel};
-use serde::Deserialize;
+pub static EMAIL_DOMAIN_RE: OnceLock<Regex> = OnceLock::new();
 
-use super::{csrf_field, html_escape, page};
-use crate::mailers::auth::AuthMailer;
-use crate::models::AppAdapter;
+fn get_allow_email_domain_re() -> &'static Regex {
+    EMAIL_DOMAIN_RE.get_or_init(|| {
+        Regex::new(r"@example\.com$|@gmail\.com$").expect("Failed to compile regex")
+    })
+}
 
-/// The sign-in form.
-#[derive(Debug, Deserialize)]
-pub struct SignInForm {
-    /// Where to send the link.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ForgotParams {
     pub email: String,
 }
 
-/// The query of a magic link.
-#[derive(Deserialize)]
-pub struct Callback {
-    /// The raw token.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ResetParams {
     pub token: String,
-    /// The address it was sent to.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct MagicLinkParams {
     pub email: String,
 }
 
-/// The sign-in form, with the CSRF token of `jar` (or a new one, whose cookie is added to the returned jar).
-fn form(auth: &Auth<AppAdapter>, jar: CookieJar) -> (CookieJar, String) {
-    let (jar, token) = csrf::token(auth.config(), jar);
-    let form = format!(
-        "<form method=\"post\" action=\"/auth/sign-in\">{}\
-         <label>E-mail <input type=\"email\" name=\"email\" required autofocus></label> \
-         <button type=\"submit\">Send me a sign-in link</button></form>",
-        csrf_field(&token)
-    );
-    (jar, form)
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ResendVerificationParams {
+    pub email: String,
 }
 
-async fn sign_in_form(SharedStore(auth): SharedStore<Auth<AppAdapter>>, jar: CookieJar) -> Result<Response> {
-    let (jar, form) = form(&auth, jar);
-    Ok((jar, format::html(&page("Sign in", &form))?).into_response())
-}
-
-fn html_with_status(status: StatusCode, title: &str, body: &str) -> Result<Response> {
-    Ok((status, format::html(&page(title, body))?).into_response())
-}
-
-async fn send_link(
+/// Register function creates a new user with the given parameters and sends a
+/// welcome email to the user
+#[debug_handler]
+async fn register(
     State(ctx): State<AppContext>,
-    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
-    jar: CookieJar,
-    Form(input): Form<SignInForm>,
+    Json(params): Json<RegisterParams>,
 ) -> Result<Response> {
-    let (email, token) = match auth.create_magic_link(&input.email).await {
-        Ok(link) => link,
-        Err(authjs_sea_orm::Error::InvalidInput(_)) => {
-            let (jar, form) = form(&auth, jar);
-            let body = format!("<p>Not an e-mail address.</p>{form}");
-            return Ok((jar, html_with_status(StatusCode::BAD_REQUEST, "Sign in", &body)?).into_response());
-        }
-        Err(err) => return Err(Error::wrap(err)),
-    };
-    let query: String = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("token", &token)
-        .append_pair("email", &email)
-        .finish();
-    let url = format!("{}/auth/callback/email?{query}", ctx.config.server.full_url());
-    AuthMailer::send_magic_link(&ctx, &email, &url).await?;
-    format::html(&page("Check your e-mail", &format!("<p>A sign-in link was sent to {}.</p>", html_escape(&email))))
-}
+    let res = users::Model::create_with_password(&ctx.db, &params).await;
 
-async fn callback(
-    State(ctx): State<AppContext>,
-    SharedStore(auth): SharedStore<Auth<AppAdapter>>,
-    jar: CookieJar,
-    Query(link): Query<Callback>,
-) -> Result<Response> {
-    let user = match auth.verify_magic_link(&link.email, &link.token).await.map_err(Error::wrap)? {
-        MagicLink::Verified(user) => user,
-        MagicLink::Expired => {
-            return html_with_status(
-                StatusCode::BAD_REQUEST,
-                "Link expired",
-                "<p><a href=\"/auth/sign-in\">Ask for a new one</a>.</p>",
+    let user = match res {
+        Ok(user) => user,
+        Err(err) => {
+            tracing::info!(
+                message = err.to_string(),
+                user_email = &params.email,
+                "could not register user",
             );
-        }
-        // Invalid, or an address taken by a look-alike of another user's: nobody signs in.
-        _ => {
-            return html_with_status(
-                StatusCode::BAD_REQUEST,
-                "Invalid link",
-                "<p>This link is invalid or was already used. <a href=\"/auth/sign-in\">Ask for a new one</a>.</p>",
-            );
+            return format::json(());
         }
     };
-    // The user row is Loco's: name a user the adapter just created after their address, with a Loco model update.
-    if user.extra.name.is_empty() {
-        let name = user.extra.email.split('@').next().unwrap_or_default().to_owned();
-        let mut model = user.extra.clone().into_active_model();
-        model.name = ActiveValue::Set(name);
-        model.update(&ctx.db).await?;
+
+    let user = user
+        .into_active_model()
+        .set_email_verification_sent(&ctx.db)
+        .await?;
+
+    AuthMailer::send_welcome(&ctx, &user).await?;
+
+    format::json(())
+}
+
+/// Verify register user. if the user not verified his email, he can't login to
+/// the system.
+#[debug_handler]
+async fn verify(State(ctx): State<AppContext>, Path(token): Path<String>) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_verification_token(&ctx.db, &token).await else {
+        return unauthorized("invalid token");
+    };
+
+    if user.email_verified_at.is_some() {
+        tracing::info!(pid = user.pid.to_string(), "user already verified");
+    } else {
+        let active_model = user.into_active_model();
+        let user = active_model.verified(&ctx.db).await?;
+        tracing::info!(pid = user.pid.to_string(), "user verified");
     }
-    let (jar, _session) = auth.sign_in(jar, &user.id).await.map_err(Error::wrap)?;
-    Ok((jar, Redirect::to("/protected")).into_response())
+
+    format::json(())
 }
 
-async fn sign_out(SharedStore(auth): SharedStore<Auth<AppAdapter>>, jar: CookieJar) -> Result<Response> {
-    let (jar, _ended) = auth.sign_out(jar).await.map_err(Error::wrap)?;
-    Ok((jar, Redirect::to("/")).into_response())
+/// In case the user forgot his password  this endpoints generate a forgot token
+/// and send email to the user. In case the email not found in our DB, we are
+/// returning a valid request for security reasons (not exposing users DB
+/// list).
+#[debug_handler]
+async fn forgot(
+    State(ctx): State<AppContext>,
+    Json(params): Json<ForgotParams>,
+) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_email(&ctx.db, &params.email).await else {
+        // we don't want to expose our users email. if the email is invalid we still
+        // returning success to the caller
+        return format::json(());
+    };
+
+    let user = user
+        .into_active_model()
+        .set_forgot_password_sent(&ctx.db)
+        .await?;
+
+    AuthMailer::forgot_password(&ctx, &user).await?;
+
+    format::json(())
 }
 
-/// The routes under `/auth`.
+/// reset user password by the given parameters
+#[debug_handler]
+async fn reset(State(ctx): State<AppContext>, Json(params): Json<ResetParams>) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_reset_token(&ctx.db, &params.token).await else {
+        // we don't want to expose our users email. if the email is invalid we still
+        // returning success to the caller
+        tracing::info!("reset token not found");
+
+        return format::json(());
+    };
+    user.into_active_model()
+        .reset_password(&ctx.db, &params.password)
+        .await?;
+
+    format::json(())
+}
+
+/// Creates a user login and returns a token
+#[debug_handler]
+async fn login(State(ctx): State<AppContext>, Json(params): Json<LoginParams>) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_email(&ctx.db, &params.email).await else {
+        tracing::debug!(
+            email = params.email,
+            "login attempt with non-existent email"
+        );
+        return unauthorized("Invalid credentials!");
+    };
+
+    let valid = user.verify_password(&params.password);
+
+    if !valid {
+        return unauthorized("unauthorized!");
+    }
+
+    let jwt_secret = ctx.config.get_jwt_config()?;
+
+    let token = user
+        .generate_jwt(&jwt_secret.secret, jwt_secret.expiration)
+        .or_else(|_| unauthorized("unauthorized!"))?;
+
+    format::json(LoginResponse::new(&user, &token))
+}
+
+#[debug_handler]
+async fn current(auth: auth::JWT, State(ctx): State<AppContext>) -> Result<Response> {
+    let user = users::Model::find_by_pid(&ctx.db, &auth.claims.pid).await?;
+    format::json(CurrentResponse::new(&user))
+}
+
+/// Magic link authentication provides a secure and passwordless way to log in to the application.
+///
+/// # Flow
+/// 1. **Request a Magic Link**:
+///    A registered user sends a POST request to `/magic-link` with their email.
+///    If the email exists, a short-lived, one-time-use token is generated and sent to the user's email.
+///    For security and to avoid exposing whether an email exists, the response always returns 200, even if the email is invalid.
+///
+/// 2. **Click the Magic Link**:
+///    The user clicks the link (/magic-link/{token}), which validates the token and its expiration.
+///    If valid, the server generates a JWT and responds with a [`LoginResponse`].
+///    If invalid or expired, an unauthorized response is returned.
+///
+/// This flow enhances security by avoiding traditional passwords and providing a seamless login experience.
+async fn magic_link(
+    State(ctx): State<AppContext>,
+    Json(params): Json<MagicLinkParams>,
+) -> Result<Response> {
+    let email_regex = get_allow_email_domain_re();
+    if !email_regex.is_match(&params.email) {
+        tracing::debug!(
+            email = params.email,
+            "The provided email is invalid or does not match the allowed domains"
+        );
+        return bad_request("invalid request");
+    }
+
+    let Ok(user) = users::Model::find_by_email(&ctx.db, &params.email).await else {
+        // we don't want to expose our users email. if the email is invalid we still
+        // returning success to the caller
+        tracing::debug!(email = params.email, "user not found by email");
+        return format::empty_json();
+    };
+
+    let user = user.into_active_model().create_magic_link(&ctx.db).await?;
+    AuthMailer::send_magic_link(&ctx, &user).await?;
+
+    format::empty_json()
+}
+
+/// Verifies a magic link token and authenticates the user.
+async fn magic_link_verify(
+    Path(token): Path<String>,
+    State(ctx): State<AppContext>,
+) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_magic_token(&ctx.db, &token).await else {
+        // we don't want to expose our users email. if the email is invalid we still
+        // returning success to the caller
+        return unauthorized("unauthorized!");
+    };
+
+    let user = user.into_active_model().clear_magic_link(&ctx.db).await?;
+
+    let jwt_secret = ctx.config.get_jwt_config()?;
+
+    let token = user
+        .generate_jwt(&jwt_secret.secret, jwt_secret.expiration)
+        .or_else(|_| unauthorized("unauthorized!"))?;
+
+    format::json(LoginResponse::new(&user, &token))
+}
+
+#[debug_handler]
+async fn resend_verification_email(
+    State(ctx): State<AppContext>,
+    Json(params): Json<ResendVerificationParams>,
+) -> Result<Response> {
+    let Ok(user) = users::Model::find_by_email(&ctx.db, &params.email).await else {
+        tracing::info!(
+            email = params.email,
+            "User not found for resend verification"
+        );
+        return format::json(());
+    };
+
+    if user.email_verified_at.is_some() {
+        tracing::info!(
+            pid = user.pid.to_string(),
+            "User already verified, skipping resend"
+        );
+        return format::json(());
+    }
+
+    let user = user
+        .into_active_model()
+        .set_email_verification_sent(&ctx.db)
+        .await?;
+
+    AuthMailer::send_welcome(&ctx, &user).await?;
+    tracing::info!(pid = user.pid.to_string(), "Verification email re-sent");
+
+    format::json(())
+}
+
 pub fn routes() -> Routes {
     Routes::new()
-        .prefix("/auth")
-        .add("/sign-in", get(sign_in_form).post(send_link))
-        .add("/callback/email", get(callback))
-        .add("/sign-out", post(sign_out))
+        .prefix("/api/auth")
+        .add("/register", post(register))
+        .add("/verify/{token}", get(verify))
+        .add("/login", post(login))
+        .add("/forgot", post(forgot))
+        .add("/reset", post(reset))
+        .add("/current", get(current))
+        .add("/magic-link", post(magic_link))
+        .add("/magic-link/{token}", get(magic_link_verify))
+        .add("/resend-verification-mail", post(resend_verification_email))
 }

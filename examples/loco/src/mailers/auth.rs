@@ -1,43 +1,90 @@
-//! The magic-link e-mail.
+// auth mailer
+#![allow(non_upper_case_globals)]
 
-use loco_rs::app::AppContext;
-use loco_rs::environment::Environment;
-use loco_rs::mailer::{Email, Mailer};
+use loco_rs::prelude::*;
+use serde_json::json;
 
-use crate::controllers::html_escape;
+use crate::models::users;
 
-/// Sends sign-in e-mails.
-#[derive(Debug)]
-pub struct AuthMailer;
+static welcome: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/mailers/auth/welcome");
+static forgot: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/mailers/auth/forgot");
+static magic_link: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/mailers/auth/magic_link");
 
+#[allow(clippy::module_name_repetitions)]
+pub struct AuthMailer {}
 impl Mailer for AuthMailer {}
-
 impl AuthMailer {
-    /// Sends the magic link `url` to `to` with Loco's mailer (SMTP, or the stub of `mailer.stub: true`, which keeps
-    /// messages in memory). In development the link is also logged, since the development config uses the stub: the
-    /// app then runs with no SMTP server.
+    /// Sending welcome email the the given user
     ///
     /// # Errors
-    /// When the mailer fails.
-    pub async fn send_magic_link(ctx: &AppContext, to: &str, url: &str) -> loco_rs::Result<()> {
-        if ctx.environment == Environment::Development {
-            tracing::info!(to, url = %url, "magic link (logged in development only)");
-        }
-        if ctx.mailer.is_none() {
-            tracing::warn!("no mailer configured (config: mailer); the magic link was not sent");
-            return Ok(());
-        }
-        let email = Email {
-            to: to.to_owned(),
-            subject: "Sign in to example-loco".to_owned(),
-            text: format!("Sign in with this link:\n\n{url}\n\nIf you did not ask for it, ignore this e-mail.\n"),
-            html: format!(
-                "<p><a href=\"{0}\">Sign in to example-loco</a></p><p>Or open {0}</p>\
-                 <p>If you did not ask for it, ignore this e-mail.</p>",
-                html_escape(url)
-            ),
-            ..Email::default()
-        };
-        Self::mail(ctx, &email).await
+    ///
+    /// When email sending is failed
+    pub async fn send_welcome(ctx: &AppContext, user: &users::Model) -> Result<()> {
+        Self::mail_template(
+            ctx,
+            &welcome,
+            mailer::Args {
+                to: user.email.clone(),
+                locals: json!({
+                  "name": user.name,
+                  "verifyToken": user.email_verification_token,
+                  "host": ctx.config.server.full_url()
+                }),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        Ok(())
+    }
+
+    /// Sending forgot password email
+    ///
+    /// # Errors
+    ///
+    /// When email sending is failed
+    pub async fn forgot_password(ctx: &AppContext, user: &users::Model) -> Result<()> {
+        Self::mail_template(
+            ctx,
+            &forgot,
+            mailer::Args {
+                to: user.email.clone(),
+                locals: json!({
+                  "name": user.name,
+                  "resetToken": user.reset_token,
+                  "host": ctx.config.server.full_url()
+                }),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        Ok(())
+    }
+
+    /// Sends a magic link authentication email to the user.
+    ///
+    /// # Errors
+    ///
+    /// When email sending is failed
+    pub async fn send_magic_link(ctx: &AppContext, user: &users::Model) -> Result<()> {
+        Self::mail_template(
+            ctx,
+            &magic_link,
+            mailer::Args {
+                to: user.email.clone(),
+                locals: json!({
+                  "name": user.name,
+                  "token": user.magic_link_token.clone().ok_or_else(|| Error::string(
+                            "the user model not contains magic link token",
+                    ))?,
+                  "host": ctx.config.server.full_url()
+                }),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        Ok(())
     }
 }

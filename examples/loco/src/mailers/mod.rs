@@ -1,3 +1,1 @@
-//! The app's mailers.
-
 pub mod auth;

@@ -1,0 +1,3 @@
+mod auth;
+mod page;
+mod prepare_data;
