@@ -10,8 +10,10 @@
 //!
 //! Every form carries a CSRF token and every `POST` needs it (403 without): the guard of
 //! [`authjs_sea_orm::axum::csrf`] protects these routes, and only these (the app's JSON API is left alone). The
-//! routes get the app's configured Loco middleware (logger, request id, payload limit, ...), except the static-assets
-//! and fallback ones, which belong to the app's router.
+//! routes are merged into the app's router after Loco has layered its middleware there, so they get their own stack:
+//! Loco's default middleware as `server.middlewares` configures it (logger, request id, payload limit, catch-panic,
+//! secure headers, ...), except the static-assets and fallback ones, which belong to the app's router. Changes an app
+//! makes in its own `Hooks::middlewares` do not reach them.
 //!
 //! An address is taken when Auth.js's normalization ([`normalize_email`]) and Loco's e-mail validator (the one of the
 //! starter's `users` model) both accept it, so every user row the link creates passes the starter's validation; any
@@ -262,8 +264,8 @@ struct MagicLinkMailer;
 
 impl Mailer for MagicLinkMailer {}
 
-/// The magic-link routes, with the CSRF guard and the app's Loco middleware (static assets and fallback aside), ready
-/// to merge into the app's router.
+/// The magic-link routes, with the CSRF guard and Loco's configured default middleware (static assets and fallback
+/// aside), ready to merge into the app's router.
 pub(crate) fn router<T: Schema>(
     ctx: &AppContext,
     auth: Auth<SeaOrmAdapter<T>>,
