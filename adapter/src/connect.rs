@@ -1,36 +1,83 @@
 //! Connecting with the options the Auth.js tables need on each backend.
+//!
+//! The settings of a backend are compiled with its feature (`sqlite`, `postgres`, `mysql`): they need that backend's
+//! sqlx types.
 
 use std::time::Duration;
 
+#[cfg(feature = "mysql")]
+use sea_orm::ConnectionTrait;
+#[cfg(feature = "sqlite")]
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
+
+/// The backends this crate has a feature for, as told by a URL's scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Backend {
+    fn of_url(url: &str) -> Option<Backend> {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(Backend::Sqlite),
+            "postgres" | "postgresql" => Some(Backend::Postgres),
+            "mysql" | "mariadb" => Some(Backend::MySql),
+            _ => None,
+        }
+    }
+
+    /// The crate feature this backend needs, and whether it was enabled.
+    fn feature(self) -> (&'static str, bool) {
+        match self {
+            Backend::Sqlite => ("sqlite", cfg!(feature = "sqlite")),
+            Backend::Postgres => ("postgres", cfg!(feature = "postgres")),
+            Backend::MySql => ("mysql", cfg!(feature = "mysql")),
+        }
+    }
+}
 
 /// [`ConnectOptions`] for `url` with what the adapter relies on:
-/// - SQLite: foreign keys enforced (cascading deletes), WAL journal with `synchronous = NORMAL` for files, a 5 s busy
-///   timeout so concurrent writers wait instead of failing with "database is locked", and the file created if
-///   missing;
-/// - MySQL/MariaDB: the session time zone pinned to UTC (dates are stored as UTC) and strict SQL mode, so a value
-///   that does not fit is an error instead of being silently truncated;
+/// - SQLite (feature `sqlite`): foreign keys enforced (cascading deletes), WAL journal with `synchronous = NORMAL` for
+///   files, a 5 s busy timeout so concurrent writers wait instead of failing with "database is locked", and the file
+///   created if missing;
+/// - MySQL/MariaDB (feature `mysql`): the session time zone pinned to UTC (dates are stored as UTC) and strict SQL
+///   mode, so a value that does not fit is an error instead of being silently truncated;
 /// - a pooled connection is pinged before use only after 5 s idle (sqlx's default pings on every checkout, an extra
 ///   round trip on every call; SQLite connections are never pinged): a connection the server dropped while busy
 ///   fails one call with [`Error::Database`](crate::Error::Database) and leaves the pool;
 /// - statement logging at `debug` level (statements, never bound values).
 ///
+/// A backend's settings are only applied when this crate's feature for it is enabled (a driver enabled through
+/// sea-orm alone gets none of them); [`connect`] refuses such a URL instead.
+///
 /// Adjust the returned options (pool size, timeouts) before connecting with [`Database::connect`].
 pub fn connect_options(url: &str) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url);
     opts.sqlx_logging_level(log::LevelFilter::Debug);
-    if url.starts_with("sqlite:") {
+    let backend = Backend::of_url(url);
+    if backend == Some(Backend::Sqlite) {
         opts.test_before_acquire(false);
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opts.map_sqlx_sqlite_opts(move |o| {
-            let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5)).create_if_missing(true);
-            if in_memory { o } else { o.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal) }
-        });
+        #[cfg(feature = "sqlite")]
+        {
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            opts.map_sqlx_sqlite_opts(move |o| {
+                let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5)).create_if_missing(true);
+                if in_memory {
+                    o
+                } else {
+                    o.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal)
+                }
+            });
+        }
     } else {
         opts.test_before_acquire_if_idle_for(Duration::from_secs(5));
     }
-    if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+    #[cfg(feature = "mysql")]
+    if backend == Some(Backend::MySql) {
         opts.map_sqlx_mysql_opts(|o| o.timezone(Some("+00:00".to_owned())));
         opts.after_connect(|conn: DatabaseConnection| {
             Box::pin(async move {
@@ -45,6 +92,35 @@ pub fn connect_options(url: &str) -> ConnectOptions {
 
 /// Connects to `url` (`sqlite://auth.db?mode=rwc`, `sqlite::memory:`, `postgres://...`, `mysql://...`) with
 /// [`connect_options`].
+///
+/// A `sqlite:`, `postgres:` or `mysql:` URL whose feature (`sqlite`, `postgres`, `mysql`) this crate was built without
+/// is refused with [`DbErr::Conn`], even when sea-orm has the driver: the adapter's settings for that backend are
+/// missing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(backend) = Backend::of_url(url) {
+        let (feature, enabled) = backend.feature();
+        if !enabled {
+            // The URL itself may hold a password: name the feature only.
+            return Err(DbErr::Conn(RuntimeErr::Internal(format!(
+                "authjs-sea-orm was built without its `{feature}` feature, which this database URL needs"
+            ))));
+        }
+    }
     Database::connect(connect_options(url)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_the_scheme() {
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("sqlite://auth.db?mode=rwc"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres://u:p@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("postgresql://h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("MySQL://h/db"), Some(Backend::MySql));
+        assert_eq!(Backend::of_url("mariadb://h/db"), Some(Backend::MySql));
+        assert_eq!(Backend::of_url("auth.db"), None);
+    }
 }

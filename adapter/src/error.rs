@@ -75,6 +75,7 @@ impl Error {
 /// A value the database refused to store or compare (SQLSTATE class 22, "data exception"): a NUL byte on
 /// PostgreSQL, a date outside the backend's range, a value too long for its column in strict mode, ...
 /// Their messages name the problem and the column, never the secret values this crate handles.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 fn data_exception(err: &DbErr) -> Option<String> {
     use sea_orm::RuntimeErr;
     let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err else {
@@ -86,6 +87,12 @@ fn data_exception(err: &DbErr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Without a backend feature there is no sqlx error to read (the application's own driver, if any, is not ours).
+#[cfg(not(any(feature = "sqlite", feature = "postgres", feature = "mysql")))]
+fn data_exception(_err: &DbErr) -> Option<String> {
+    None
 }
 
 impl From<DbErr> for Error {

@@ -5,6 +5,18 @@
 //! every method of the Auth.js adapter contract ([`Adapter`]) on the tables of the Drizzle adapter's default schema,
 //! so a Rust service and a Next.js app running Auth.js can share one database.
 //!
+//! # Quick start
+//!
+//! Pick a backend and a runtime (see [Features](#features)):
+//!
+//! ```toml
+//! [dependencies]
+//! # Not on crates.io yet: a path to a checkout of the repository (or `git = "<its URL>"`).
+//! authjs-sea-orm = { path = "../authjs-sea-orm/adapter", features = ["sqlite", "runtime-tokio-rustls"] }
+//! ```
+//!
+//! Create the tables, then call the adapter:
+//!
 //! ```
 //! use authjs_sea_orm::{Adapter, AdapterSession, NewUser, SeaOrmAdapter};
 //! use authjs_sea_orm::migration::{Migrator, MigratorTrait};
@@ -14,7 +26,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let db = authjs_sea_orm::connect("sqlite::memory:").await?;
 //! Migrator::up(&db, None).await?;
-//! let adapter = SeaOrmAdapter::new(db);
+//! let adapter = SeaOrmAdapter::new(db); // cheap to clone: use it as application state
 //!
 //! let user = adapter
 //!     .create_user(NewUser { email: Some("ada@example.com".into()), ..NewUser::default() })
@@ -33,15 +45,78 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Not found is `Ok(None)`; a duplicate is [`Error::Conflict`]; error messages and `Debug` output never hold a
+//! token.
+//!
+//! # Features
+//!
+//! | feature | default | what it enables |
+//! |---|---|---|
+//! | `migration` | yes | the [`migration`] module: the migration creating the Auth.js tables (sea-orm-migration) |
+//! | `sqlite` | | SQLite (sea-orm's `sqlx-sqlite`), with the settings [`connect`] applies to it |
+//! | `postgres` | | PostgreSQL (sea-orm's `sqlx-postgres`) |
+//! | `mysql` | | MySQL and MariaDB (sea-orm's `sqlx-mysql`), with the settings [`connect`] applies to them |
+//! | `runtime-tokio-rustls` | | Tokio, TLS by rustls |
+//! | `runtime-tokio-native-tls` | | Tokio, TLS by the platform's library (OpenSSL on Linux) |
+//! | `runtime-tokio` | | Tokio without TLS |
+//! | `axum` | | the [`axum`] module: session extractors, Auth.js cookies, sign-in/out, magic links, CSRF guard |
+//!
+//! The backend and runtime features forward to sea-orm's (and sea-orm-migration's) features of the same meaning.
+//! Enable at least one backend and a runtime, usually those of your own `sea-orm` dependency.
+//!
+//! Why no backend and no runtime by default, as in SeaORM's own crates: they are your application's choice, already
+//! made in its `sea-orm` dependency, and default features cannot be turned off by the crates above this one. A
+//! default SQLite would compile SQLite's C library into every PostgreSQL application depending on this crate
+//! through another (`authjs-sea-orm-loco`, say), and a default TLS stack would clash with the one you picked.
+//! `migration` is on by default because nearly every application creates the tables with it; turn default features
+//! off if another tool owns your schema (`drizzle-kit` on the Next.js side, say) to leave sea-orm-migration out.
+//!
+//! Enable a backend through this crate's feature, not only through sea-orm's: its settings and the classification
+//! of the values the database refuses ([`Error::InvalidInput`]) are compiled with the feature, and [`connect`]
+//! refuses a URL whose feature is off.
+//!
+//! # Backends
+//!
+//! | backend | URL | [`connect`] sets |
+//! |---|---|---|
+//! | SQLite | `sqlite://auth.db?mode=rwc`, `sqlite::memory:` | foreign keys, WAL, a 5 s busy timeout |
+//! | PostgreSQL 12+ | `postgres://user:pass@host/db` | |
+//! | MariaDB 10.5+ (MySQL 8: not run in CI) | `mysql://user:pass@host/db` | UTC session time zone, strict SQL mode |
+//!
+//! [`SeaOrmAdapter::new`] takes any [`sea_orm::DatabaseConnection`]; if you build it yourself, start from
+//! [`connect_options`]. Which writes return their row (`RETURNING`) is decided per server, once.
+//!
+//! # Custom tables
+//!
+//! Like `DrizzleAdapter(db, { usersTable, ... })`, the adapter works on your own tables: implement the [`schema`]
+//! traits on your SeaORM entities and swap them in with [`SeaOrmAdapter::with_users`] and its siblings (other
+//! names, a PostgreSQL schema, integer or uuid user ids, extra user columns).
+//!
+//! # Axum
+//!
+//! With the `axum` feature, the [`axum`] module reads the Auth.js session cookie in handlers
+//! (`CurrentSession`, `MaybeSession`) with Auth.js's session rules, and signs users in and out. The
+//! `authjs-sea-orm-loco` crate builds on it for Loco apps.
+//!
+//! # Migrations
+//!
+//! The [`migration`] module (default feature `migration`) creates the tables: `Migrator::up(&db, None)`, or splice
+//! `migration::migrations()` into your application's own `Migrator` so that one `seaql_migrations` table tracks
+//! both. It also creates custom tables with the Auth.js column types, for a migration of your own.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod adapter;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod connect;
 mod convert;
 mod dialect;
 mod error;
+#[cfg(feature = "migration")]
+#[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
 pub mod migration;
 pub mod schema;
 mod sea_orm_adapter;

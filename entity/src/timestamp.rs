@@ -103,6 +103,8 @@ impl From<Timestamp> for Value {
 impl TryGetable for Timestamp {
     fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
         // PostgreSQL first: the check is free on other backends and avoids a failed decode on the common path.
+        // Without the `postgres` feature a PostgreSQL `timestamp` is read by the `NaiveDateTime` fallback below.
+        #[cfg(feature = "postgres")]
         if let Some(naive) = res.try_get_from_sqlx_postgres::<NaiveDateTime, I>(idx) {
             return naive.map(|n| Self::new(n.and_utc()));
         }

@@ -49,13 +49,22 @@ impl From<WideInt> for Value {
 
 impl TryGetable for WideInt {
     fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
-        if let Some(n) = res.try_get_from_sqlx_postgres::<i64, I>(idx) {
-            return n.map(Self);
+        // PostgreSQL: pick the decoder from the column's type (`int8` or `int4`), without a failed decode.
+        #[cfg(feature = "postgres")]
+        {
+            if let Some(n) = res.try_get_from_sqlx_postgres::<i64, I>(idx) {
+                return n.map(Self);
+            }
+            if let Some(n) = res.try_get_from_sqlx_postgres::<i32, I>(idx) {
+                return n.map(|n| Self(i64::from(n)));
+            }
         }
-        if let Some(n) = res.try_get_from_sqlx_postgres::<i32, I>(idx) {
-            return n.map(|n| Self(i64::from(n)));
+        match i64::try_get_by(res, idx) {
+            Ok(n) => Ok(Self(n)),
+            Err(TryGetError::Null(col)) => Err(TryGetError::Null(col)),
+            // A PostgreSQL `int4` column read without the `postgres` feature: sqlx decodes it only as an `i32`.
+            Err(err) => i32::try_get_by(res, idx).map(|n| Self(i64::from(n))).map_err(|_| err),
         }
-        i64::try_get_by(res, idx).map(Self)
     }
 }
 
