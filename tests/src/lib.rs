@@ -8,6 +8,7 @@
 //! * [`fixtures`] holds the Auth.js suite's fixtures.
 //! * [`StatementCounter`] counts the statements an adapter call runs; [`expected_statements`] is the table of
 //!   expected counts per backend and method.
+//! * [`node`] finds the Node side of the interop tests (`tests/interop`) and says whether it is installed.
 //! * [`cases`] holds every case, written once as `async fn case<S: TestSchema>(t: &TestDb<S>)`;
 //!   `tests/conformance.rs` stamps them out per schema and backend.
 //!
@@ -17,6 +18,7 @@
 
 pub mod cases;
 pub mod fixtures;
+pub mod node;
 pub mod raw;
 pub mod schemas;
 

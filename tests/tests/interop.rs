@@ -18,7 +18,6 @@
 
 use std::io::Write as _;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
@@ -27,6 +26,7 @@ use authjs_sea_orm::{
     VerificationToken,
 };
 use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
+use authjs_sea_orm_tests::node::{interop_dir, node_ready};
 use authjs_sea_orm_tests::{Backend, TestDb, cases, with_database};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use futures::FutureExt as _;
@@ -36,25 +36,6 @@ use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Running Node
-
-fn interop_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
-}
-
-/// Whether `node` and `tests/interop/node_modules` are there. If not: a failure with `CI=true`, else a skip.
-fn node_ready() -> bool {
-    let installed = interop_dir().join("node_modules/@auth/drizzle-adapter/package.json").is_file();
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
-    if installed && node {
-        return true;
-    }
-    let why = if node { "tests/interop/node_modules is missing" } else { "node is not installed" };
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{why}, but CI=true: run npm ci --prefix tests/interop");
-    }
-    eprintln!("skipped: run npm ci in tests/interop ({why})");
-    false
-}
 
 /// Where the Node side finds a test database.
 struct NodeDb {

@@ -1,0 +1,31 @@
+//! The Node side of the interop tests: the scripts and pinned packages of `tests/interop` (installed with
+//! `npm ci --prefix tests/interop`).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The packages the scripts import, as `node_modules` paths: their absence means `npm ci` has not run (or ran on an
+/// older `package.json`).
+const REQUIRED: [&str; 2] = ["@auth/drizzle-adapter", "@auth/core"];
+
+/// `tests/interop`: where the scripts run.
+pub fn interop_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
+}
+
+/// Whether `node` and the packages of `tests/interop/node_modules` are there. If not: a panic with `CI=true`, else
+/// `skipped: run npm ci in tests/interop` on stderr and `false`, so the test returns early.
+pub fn node_ready() -> bool {
+    let modules = interop_dir().join("node_modules");
+    let installed = REQUIRED.iter().all(|package| modules.join(package).join("package.json").is_file());
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if installed && node {
+        return true;
+    }
+    let why = if node { "tests/interop/node_modules is missing or incomplete" } else { "node is not installed" };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}, but CI=true: run npm ci --prefix tests/interop");
+    }
+    eprintln!("skipped: run npm ci in tests/interop ({why})");
+    false
+}
