@@ -60,7 +60,8 @@
 //! | `runtime-tokio-rustls` | | Tokio, TLS by rustls |
 //! | `runtime-tokio-native-tls` | | Tokio, TLS by the platform's library (OpenSSL on Linux) |
 //! | `runtime-tokio` | | Tokio without TLS |
-//! | `axum` | | the [`axum`] module: session extractors, Auth.js cookies, sign-in/out, magic links, CSRF guard |
+//! | `jwt` | | the `jwt` module: Auth.js session JWTs (v5 and next-auth v4), encrypted and decrypted with RustCrypto crates |
+//! | `axum` | | the [`axum`] module (and `jwt`): session extractors for database and JWT sessions, Auth.js cookies, sign-in/out, magic links, CSRF guard |
 //!
 //! The backend and runtime features forward to sea-orm's (and sea-orm-migration's) features of the same meaning.
 //! Enable at least one backend and a runtime, usually those of your own `sea-orm` dependency.
@@ -115,6 +116,9 @@ mod connect;
 mod convert;
 mod dialect;
 mod error;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub mod jwt;
 #[cfg(feature = "migration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
 pub mod migration;
