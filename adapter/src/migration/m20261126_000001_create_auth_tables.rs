@@ -11,11 +11,21 @@
 //! A frozen snapshot (released in 0.1.0): it states every table, column, type, key, constraint name and index
 //! itself, per backend, and uses nothing that a later version of this crate could change (neither the schema traits
 //! nor [`v1`](super::v1)). `tests/ddl/{sqlite,postgres,mysql}.sql` pin the SQL it runs.
+//!
+//! **Adoption (added after the release, before the `CREATE` path).** `up` first reads the catalog: when some of the
+//! five tables exist already (a Next.js app's, created by drizzle-kit; or this crate's, created without a row in
+//! `seaql_migrations`), it does not create anything but checks and records them ([`adopt::adopt_existing`]), or
+//! fails listing every difference. Before, such a database failed with "table already exists" and was left as it
+//! was, so no database migrated by 0.1.0 takes the new branch: on an empty database the catalog read finds nothing
+//! and the statements below run unchanged, as pinned. Likewise `down` first asks whether the tables were adopted
+//! ([`adopt::forget`]): then it forgets the adoption and leaves the tables, which belong to the app.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
 
-/// Creates the Auth.js tables.
+use super::adopt;
+
+/// Creates the Auth.js tables (or adopts existing ones, see the module docs).
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -193,10 +203,16 @@ async fn execute(manager: &SchemaManager<'_>, statements: Vec<Statement>) -> Res
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if adopt::adopt_existing(manager, self.name()).await? {
+            return Ok(());
+        }
         execute(manager, Self::up_statements(manager.get_database_backend())).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if adopt::forget(manager).await? {
+            return Ok(());
+        }
         execute(manager, Self::down_statements(manager.get_database_backend())).await
     }
 }

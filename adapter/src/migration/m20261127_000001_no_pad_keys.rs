@@ -6,11 +6,15 @@
 //! `utf8mb4_bin` (MySQL refuses to change a column used by a foreign key); they are UUIDs, compared exactly by the
 //! adapter either way.
 //!
-//! A no-op on SQLite and PostgreSQL (their default collations compare bytes) and on servers without such a collation.
+//! A no-op on SQLite and PostgreSQL (their default collations compare bytes), on servers without such a collation,
+//! and on adopted tables ([`adopt`]: their collations belong to the app that created them; the adapter compares
+//! keys byte for byte whatever the collation). The adoption check, a catalog read, was added after the release.
 //! A frozen snapshot: it names its tables and columns itself. `tests/ddl/mysql.sql` pins the SQL it runs.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
+
+use super::adopt;
 
 /// `(table, column, nullability)` of every key column this migration changes: all `varchar(255)`, as the first
 /// migration created them.
@@ -80,7 +84,7 @@ async fn execute(manager: &SchemaManager<'_>, statements: Vec<Statement>) -> Res
 #[allow(elided_lifetimes_in_paths)]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::MySql {
+        if manager.get_database_backend() != DbBackend::MySql || adopt::is_adopted(manager.get_connection()).await? {
             return Ok(());
         }
         match no_pad_collation(manager).await? {
@@ -90,7 +94,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::MySql || no_pad_collation(manager).await?.is_none() {
+        if manager.get_database_backend() != DbBackend::MySql
+            || adopt::is_adopted(manager.get_connection()).await?
+            || no_pad_collation(manager).await?.is_none()
+        {
             return Ok(());
         }
         execute(manager, Self::down_statements()).await

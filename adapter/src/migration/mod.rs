@@ -29,11 +29,18 @@
 //! runs, so a database migrated by any version holds the same schema. A change to the schema is a new migration,
 //! appended to [`migrations()`], with a `down` that undoes it (as [`m20261127_000001_no_pad_keys`]). Likewise
 //! [`v1`] never changes what it creates: other tables would come as a `v2`.
+//!
+//! **Existing tables are adopted, not recreated.** On a database whose Auth.js tables exist already (created by
+//! drizzle-kit for a Next.js app, or by this crate without a row in `seaql_migrations`), the first migration checks
+//! them against what the adapter reads and writes and records them as adopted instead of failing with "table
+//! already exists"; nothing of those tables is altered, by it or by later migrations. See [`adopt`], including the
+//! optional indexes ([`adopt::create_indexes`], [`adopt::CreateIndexes`]).
 
 use sea_orm_migration::prelude::*;
 
 pub use sea_orm_migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager};
 
+pub mod adopt;
 pub mod m20261126_000001_create_auth_tables;
 pub mod m20261127_000001_no_pad_keys;
 pub mod v1;
