@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use axum_extra::extract::cookie::CookieJar;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::mail::MagicLinkEmail;
 use crate::{AppState, BoxError, pages};
@@ -76,6 +76,33 @@ pub(crate) async fn account(
     let (jar, token) = csrf::token(&state.config.auth, jar);
     let page = pages::account(&state.config, &user, &accounts, active, session.expires, &token);
     Ok((jar, page).into_response())
+}
+
+/// `GET /auth/session`: the session as Auth.js's `GET /auth/session` gives it to scripts, `{"user": {"name",
+/// "email", "image"}, "expires"}` (ISO 8601 in UTC, milliseconds), or `null` when signed out; never cached.
+pub(crate) async fn session(MaybeSession(current): MaybeSession) -> Response {
+    let body = current.map(|CurrentSession { session, user }| SessionJson {
+        user: SessionUser { name: user.name, email: user.email, image: user.image },
+        expires: session.expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    });
+    let no_store =
+        [(header::CACHE_CONTROL, "private, no-cache, no-store"), (header::EXPIRES, "0"), (header::PRAGMA, "no-cache")];
+    (no_store, axum::Json(body)).into_response()
+}
+
+/// Auth.js's default session payload.
+#[derive(Serialize)]
+pub(crate) struct SessionJson {
+    user: SessionUser,
+    expires: String,
+}
+
+/// The user part of [`SessionJson`].
+#[derive(Serialize)]
+pub(crate) struct SessionUser {
+    name: Option<String>,
+    email: Option<String>,
+    image: Option<String>,
 }
 
 /// The sign-in form.

@@ -14,6 +14,7 @@
 //! | `POST /auth/signin/github` | starts the GitHub authorization code flow (PKCE, `state`) |
 //! | `GET /auth/callback/github` | GitHub's redirect back: signs in, signs up or links the account |
 //! | `GET /account` | the signed-in user and their linked accounts (signed out: redirect to `/`) |
+//! | `GET /auth/session` | the session as Auth.js gives it (`{"user": {…}, "expires": …}`), `null` when signed out |
 //! | `POST /auth/signout`, `POST /auth/signout-everywhere` | ends this session, or all of the user's sessions |
 //! | `GET /auth/error?error=…` | the error page (Auth.js's error codes) |
 //! | `GET /style.css` | the pages' style sheet |
@@ -138,6 +139,7 @@ pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> R
         .route("/", get(handlers::home))
         .route("/style.css", get(pages::style))
         .route("/account", get(handlers::account))
+        .route("/auth/session", get(handlers::session))
         .route("/auth/signin/email", post(handlers::email_sign_in))
         .route("/auth/verify-request", get(handlers::verify_request))
         .route("/auth/callback/email", get(handlers::email_callback))
