@@ -2,14 +2,22 @@
 //! sign-out, magic links and OAuth accounts.
 //!
 //! [`Auth`] bundles an adapter with an [`AuthConfig`]; put it in your router state (or make it reachable with
-//! `FromRef`). Handlers then take [`CurrentSession`] (rejects with 401 when signed out) or [`MaybeSession`]; each
-//! resolves the session cookie with one `get_session_and_user` call and applies Auth.js's session rules: an expired
-//! session is deleted and treated as signed out, and a session is extended to `max_age` at most once per
-//! `update_age`. Add the [`refresh_session_cookie`] middleware so an extended session's cookie is extended too.
+//! `FromRef`). Handlers then take [`CurrentSession`] (rejects with 401 when signed out) or [`MaybeSession`]. Add the
+//! [`refresh_session_cookie`] middleware so that a session the extractors extend has its cookie extended too.
 //!
-//! The cookie is Auth.js's (`authjs.session-token`, or `__Secure-authjs.session-token` when secure), holding the
-//! raw session token, so a Rust API beside a Next.js app using Auth.js with database sessions on the same database
-//! accepts its users' cookies.
+//! Both of Auth.js's session strategies ([`AuthConfig::strategy`]) are supported:
+//!
+//! - [`SessionStrategy::Database`] (the default): the cookie holds the session token; the extractors resolve it with
+//!   one `get_session_and_user` call and apply Auth.js's rules: an expired session is deleted and treated as signed
+//!   out, and a session is extended to `max_age` at most once per `update_age`.
+//! - [`SessionStrategy::Jwt`]: the cookie holds an encrypted JWT ([`crate::jwt`]); the extractors decrypt it with any
+//!   of the secrets and load its user (`sub`) with `get_user`. A token last issued more than `update_age` ago is
+//!   issued again with a new expiry (Auth.js re-issues it on every session read).
+//!
+//! Cookie names follow [`AuthConfig::conventions`]: Auth.js v5's (`authjs.session-token`, or
+//! `__Secure-authjs.session-token` when secure) or next-auth v4's (`next-auth.session-token`); large values are
+//! chunked as Auth.js chunks them ([`cookies`]). So a Rust API beside a Next.js app using Auth.js on the same
+//! database and secret accepts its users' cookies, and the other way round.
 //!
 //! ```no_run
 //! use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, refresh_session_cookie};
@@ -29,9 +37,11 @@
 //! # }
 //! ```
 
+pub mod cookies;
 pub mod csrf;
 
 use std::fmt;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ::axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
@@ -39,33 +49,66 @@ use ::axum::http::request::Parts;
 use ::axum::http::{StatusCode, header};
 use ::axum::middleware::Next;
 use ::axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse;
 use sha2::{Digest, Sha256};
 
+use self::cookies::{Conventions, UnknownSetting};
 use crate::SeaOrmAdapter;
+use crate::jwt::{self, SessionClaims};
 use crate::sea_orm_adapter::HASHED_TOKEN_MARK;
 use crate::{
-    AccountType, Adapter, AdapterAccount, AdapterSession, AdapterUser, Error, NewUser, Result, SessionUpdate,
+    AccountType, Adapter, AdapterAccount, AdapterSession, AdapterUser, Error, NewUser, Record, Result, SessionUpdate,
     UserUpdate, VerificationToken,
 };
 
-/// The session cookie's name over plain HTTP, as Auth.js names it.
+/// The session cookie's name over plain HTTP, as Auth.js v5 names it.
 pub const SESSION_COOKIE: &str = "authjs.session-token";
-/// The session cookie's name over HTTPS, as Auth.js names it.
+/// The session cookie's name over HTTPS, as Auth.js v5 names it.
 pub const SECURE_SESSION_COOKIE: &str = "__Secure-authjs.session-token";
+
+/// Where sessions live: Auth.js's `session.strategy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionStrategy {
+    /// A row of the sessions table per session; the cookie holds its token (`"database"`).
+    #[default]
+    Database,
+    /// No session row: the cookie holds an encrypted JWT with the user's id, name, e-mail and image (`"jwt"`).
+    Jwt,
+}
+
+impl FromStr for SessionStrategy {
+    type Err = UnknownSetting;
+
+    /// `database` or `jwt`, case-insensitive.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "database" => Ok(SessionStrategy::Database),
+            "jwt" => Ok(SessionStrategy::Jwt),
+            _ => Err(UnknownSetting { expected: "database, jwt" }),
+        }
+    }
+}
 
 /// Session and magic-link settings, with Auth.js's defaults.
 #[derive(Clone)]
 pub struct AuthConfig {
-    /// Secret mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`, so both sides verify each other's
-    /// links).
+    /// The secret (Auth.js's `AUTH_SECRET`): encrypts session JWTs, and with [`previous_secrets`](Self::previous_secrets)
+    /// signs the CSRF cookie and hashes magic-link tokens ([`AuthConfig::hash_secret`]).
     pub secret: String,
+    /// Older secrets, newest first, still accepted for session JWTs (rotation: Auth.js's secret list after its first
+    /// entry). Empty by default.
+    pub previous_secrets: Vec<String>,
+    /// Database or JWT sessions (`session.strategy`; database by default).
+    pub strategy: SessionStrategy,
+    /// Auth.js v5's or next-auth v4's cookie names and JWT format (v5 by default).
+    pub conventions: Conventions,
     /// Whether cookies are `Secure` (HTTPS); `true` unless built by [`AuthConfig::for_url`] from an `http://` URL.
-    /// Also picks the default cookie name.
+    /// Also picks the default cookie names.
     pub secure: bool,
-    /// Session cookie name; `None` for Auth.js's (`authjs.session-token`, `__Secure-` prefixed when secure).
+    /// Session cookie name; `None` for Auth.js's (see [`AuthConfig::cookie_name`]).
     pub cookie_name: Option<String>,
     /// Session lifetime (`session.maxAge`, 30 days).
     pub max_age: Duration,
@@ -76,11 +119,15 @@ pub struct AuthConfig {
 }
 
 impl AuthConfig {
-    /// Auth.js's defaults with `secret`, for an app served over HTTPS: cookies are `Secure` and the session cookie is
-    /// `__Secure-authjs.session-token`. For an app reached over plain HTTP (development), use [`AuthConfig::for_url`].
+    /// Auth.js's defaults with `secret`, for an app served over HTTPS: database sessions, v5 cookie names, cookies
+    /// `Secure`, the session cookie `__Secure-authjs.session-token`. For an app reached over plain HTTP
+    /// (development), use [`AuthConfig::for_url`].
     pub fn new(secret: impl Into<String>) -> Self {
         Self {
             secret: secret.into(),
+            previous_secrets: Vec::new(),
+            strategy: SessionStrategy::Database,
+            conventions: Conventions::AuthJsV5,
             secure: true,
             cookie_name: None,
             max_age: Duration::days(30),
@@ -97,13 +144,49 @@ impl AuthConfig {
         config
     }
 
-    /// The session cookie's name.
-    pub fn cookie_name(&self) -> &str {
-        match (&self.cookie_name, self.secure) {
-            (Some(name), _) => name,
-            (None, true) => SECURE_SESSION_COOKIE,
-            (None, false) => SESSION_COOKIE,
+    /// Auth.js's secret list, such as [`Conventions::secrets_from`] reads from the environment: the first is
+    /// [`secret`](Self::secret), the others [`previous_secrets`](Self::previous_secrets). `None` when `secrets` is
+    /// empty.
+    pub fn with_secrets(mut self, secrets: impl IntoIterator<Item = String>) -> Option<Self> {
+        let mut secrets = secrets.into_iter();
+        self.secret = secrets.next()?;
+        self.previous_secrets = secrets.collect();
+        Some(self)
+    }
+
+    /// Every secret, the current one first.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.secret.as_str()).chain(self.previous_secrets.iter().map(String::as_str))
+    }
+
+    /// The string Auth.js appends to a token before hashing it (CSRF cookie, magic links): its secret list as
+    /// JavaScript turns it into a string, i.e. the secrets joined by commas; the secret itself when there is one.
+    /// So rotating the secret invalidates the pending magic links and CSRF cookies, on both stacks alike.
+    pub fn hash_secret(&self) -> std::borrow::Cow<'_, str> {
+        if self.previous_secrets.is_empty() {
+            std::borrow::Cow::Borrowed(&self.secret)
+        } else {
+            std::borrow::Cow::Owned(self.secrets().collect::<Vec<_>>().join(","))
         }
+    }
+
+    /// The session cookie's name: [`cookie_name`](Self::cookie_name) when set, else the one of
+    /// [`conventions`](Self::conventions) (`authjs.session-token`, `next-auth.session-token`, `__Secure-` prefixed
+    /// when secure). It is also the salt of v5 session JWTs.
+    pub fn cookie_name(&self) -> &str {
+        match &self.cookie_name {
+            Some(name) => name,
+            None => self.conventions.session_cookie(self.secure),
+        }
+    }
+
+    /// The claims of the session JWT `jar` carries, decrypted with any of the secrets and checked (`exp`), whatever
+    /// the [`strategy`](Self::strategy): for an app whose Auth.js runs without an adapter, where no user row exists.
+    /// `None` when there is no valid token.
+    pub fn jwt_claims(&self, jar: &CookieJar) -> Option<SessionClaims> {
+        let token = cookies::read_session(jar, self.cookie_name())?;
+        let secrets: Vec<&str> = self.secrets().collect();
+        jwt::decode(self.conventions.jwt_format(), &secrets, self.cookie_name(), &token, Utc::now())
     }
 }
 
@@ -111,6 +194,12 @@ impl fmt::Debug for AuthConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthConfig")
             .field("secret", &crate::types::REDACTED)
+            .field(
+                "previous_secrets",
+                &self.previous_secrets.iter().map(|_| crate::types::REDACTED).collect::<Vec<_>>(),
+            )
+            .field("strategy", &self.strategy)
+            .field("conventions", &self.conventions)
             .field("secure", &self.secure)
             .field("cookie_name", &self.cookie_name())
             .field("max_age", &self.max_age)
@@ -142,12 +231,49 @@ impl<A> fmt::Debug for Auth<A> {
     }
 }
 
+/// A signed-in request's session, in either strategy.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Session {
+    /// A database session (its `expires` already extended if this request extended it).
+    Database(AdapterSession),
+    /// The claims of a session JWT (its `iat`, `exp` and `jti` already renewed if this request re-issued it).
+    Jwt(SessionClaims),
+}
+
+impl Session {
+    /// When the session ends: the database session's `expires`, or the JWT's `exp` (a JWT without `exp`, which
+    /// Auth.js never writes, never ends).
+    pub fn expires(&self) -> DateTime<Utc> {
+        match self {
+            Session::Database(session) => session.expires,
+            Session::Jwt(claims) => claims.expires().unwrap_or(DateTime::<Utc>::MAX_UTC),
+        }
+    }
+
+    /// The database session, in the database strategy.
+    pub fn database(&self) -> Option<&AdapterSession> {
+        match self {
+            Session::Database(session) => Some(session),
+            Session::Jwt(_) => None,
+        }
+    }
+
+    /// The JWT's claims, in the JWT strategy.
+    pub fn jwt(&self) -> Option<&SessionClaims> {
+        match self {
+            Session::Database(_) => None,
+            Session::Jwt(claims) => Some(claims),
+        }
+    }
+}
+
 /// A signed-in request: the session and its user. `Debug` shows the user's Auth.js fields, not the extra columns of a
 /// custom users table (which may hold a password hash or API keys).
 pub struct CurrentSession<A: Adapter = SeaOrmAdapter> {
-    /// The session (its `expires` already extended if this request extended it).
-    pub session: AdapterSession,
-    /// The session's user.
+    /// The session: a database session or a JWT's claims, per [`AuthConfig::strategy`].
+    pub session: Session,
+    /// The session's user (in the JWT strategy, the row of the token's `sub`).
     pub user: AdapterUser<A::Extra>,
 }
 
@@ -225,90 +351,168 @@ impl<A: Adapter> Auth<A> {
         &self.config
     }
 
-    /// The session the cookies of `jar` belong to, applying Auth.js's session rules: an expired session is deleted
-    /// and `None`; a session last extended more than `update_age` ago is extended to `now + max_age` (then
-    /// `extended` is `true` and the cookie should be re-sent: see [`Auth::session_cookie`]).
+    /// The session the cookies of `jar` belong to, applying Auth.js's session rules; `extended` (the `bool`) is
+    /// `true` when the session's cookie should be sent again ([`Auth::session_cookies`]).
     ///
-    /// A cookie value that cannot be a session token (empty, over 512 bytes, control characters, a stored hash) is
-    /// no session, without a query.
+    /// Database strategy: an expired session is deleted and `None`; a session last extended more than `update_age`
+    /// ago is extended to `now + max_age`. A cookie value that cannot be a session token (empty, over 512 bytes,
+    /// control characters, a stored hash) is no session, without a query.
+    ///
+    /// JWT strategy: a token that does not decrypt with any secret, has expired, has no `sub`, or whose user no
+    /// longer exists is `None`, as is a cookie of more than [`cookies::MAX_CHUNKS`] chunks. A token issued more than
+    /// `update_age` ago gets new `iat`, `exp` (`now + max_age`) and `jti`, its other claims unchanged.
     pub async fn session(&self, jar: &CookieJar) -> Result<Option<(CurrentSession<A>, bool)>> {
+        match self.config.strategy {
+            SessionStrategy::Database => self.database_session(jar).await,
+            SessionStrategy::Jwt => self.jwt_session(jar).await,
+        }
+    }
+
+    async fn database_session(&self, jar: &CookieJar) -> Result<Option<(CurrentSession<A>, bool)>> {
         let Some(token) = self.session_token(jar) else {
             return Ok(None);
         };
-        let Some((mut session, user)) = self.adapter.get_session_and_user(token).await? else {
+        let Some((mut session, user)) = self.adapter.get_session_and_user(&token).await? else {
             return Ok(None);
         };
         let now = Utc::now();
         if session.expires < now {
-            self.adapter.delete_session(token).await?;
+            self.adapter.delete_session(&token).await?;
             return Ok(None);
         }
         let extended = session.expires - self.config.max_age + self.config.update_age <= now;
         if extended {
-            let update = SessionUpdate::expires(token, now + self.config.max_age);
+            let update = SessionUpdate::expires(&token, now + self.config.max_age);
             match self.adapter.update_session(update).await? {
                 Some(updated) => session = updated,
                 None => return Ok(None),
             }
         }
-        Ok(Some((CurrentSession { session, user }, extended)))
+        Ok(Some((CurrentSession { session: Session::Database(session), user }, extended)))
     }
 
-    /// The session token of `jar`'s session cookie, if its value can be one.
-    fn session_token<'a>(&self, jar: &'a CookieJar) -> Option<&'a str> {
-        let token = jar.get(self.config.cookie_name())?.value();
-        let plausible = !token.is_empty()
-            && token.len() <= MAX_SESSION_TOKEN_LEN
+    async fn jwt_session(&self, jar: &CookieJar) -> Result<Option<(CurrentSession<A>, bool)>> {
+        let Some(mut claims) = self.config.jwt_claims(jar) else {
+            return Ok(None);
+        };
+        let Some(sub) = claims.sub.as_deref() else {
+            return Ok(None);
+        };
+        let user = match self.adapter.get_user(sub).await {
+            Ok(Some(user)) => user,
+            // An id the users table cannot hold (not a uuid, say) names nobody.
+            Ok(None) | Err(Error::InvalidInput(_)) => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        let now = Utc::now();
+        let due = claims.exp.is_none_or(|exp| {
+            exp.saturating_sub(self.config.max_age.num_seconds()).saturating_add(self.config.update_age.num_seconds())
+                <= now.timestamp()
+        });
+        if due {
+            let renewed = SessionClaims::new(None, None, None, None, now, self.config.max_age);
+            (claims.iat, claims.exp, claims.jti) = (renewed.iat, renewed.exp, renewed.jti);
+        }
+        Ok(Some((CurrentSession { session: Session::Jwt(claims), user }, due)))
+    }
+
+    /// The session token of `jar`'s session cookie (joined from its chunks), if its value can be one.
+    fn session_token(&self, jar: &CookieJar) -> Option<String> {
+        let token = cookies::read_session(jar, self.config.cookie_name())?;
+        let plausible = token.len() <= MAX_SESSION_TOKEN_LEN
             && !token.chars().any(char::is_control)
             && !token.starts_with(HASHED_TOKEN_MARK);
         plausible.then_some(token)
     }
 
-    /// The cookie carrying `session`: HttpOnly, SameSite=Lax, path `/`, expiring with the session, Secure when
-    /// configured.
+    /// The claims of `jar`'s session JWT without loading its user (see [`AuthConfig::jwt_claims`]).
+    pub fn jwt_claims(&self, jar: &CookieJar) -> Option<SessionClaims> {
+        self.config.jwt_claims(jar)
+    }
+
+    /// The cookie carrying a database `session`: HttpOnly, SameSite=Lax, path `/`, expiring with the session, Secure
+    /// when configured. [`Auth::session_cookies`] writes either kind of session and expires stale chunks.
     pub fn session_cookie(&self, session: &AdapterSession) -> Cookie<'static> {
-        let expires = ::time::OffsetDateTime::from_unix_timestamp(session.expires.timestamp())
-            .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH);
-        Cookie::build((self.config.cookie_name().to_owned(), session.session_token.clone()))
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .path("/")
-            .secure(self.config.secure)
-            .expires(expires)
-            .build()
+        let mut cookies = cookies::session_cookies(
+            &CookieJar::new(),
+            self.config.conventions,
+            self.config.cookie_name(),
+            &session.session_token,
+            session.expires,
+            self.config.secure,
+        );
+        // A session token (at most 512 characters) is never chunked.
+        cookies.swap_remove(0)
     }
 
-    /// Signs `user_id` in: ends the session `jar` holds (another user's, say), creates a session of `max_age` with a
-    /// random token and adds its cookie to `jar`.
-    pub async fn sign_in(&self, jar: CookieJar, user_id: &str) -> Result<(CookieJar, AdapterSession)> {
-        if let Some(old) = self.session_token(&jar) {
-            self.adapter.delete_session(old).await?;
-        }
-        let session = self
-            .adapter
-            .create_session(AdapterSession {
-                session_token: random_token(),
-                user_id: user_id.to_owned(),
-                expires: Utc::now() + self.config.max_age,
-            })
-            .await?;
-        let jar = jar.add(self.session_cookie(&session));
-        Ok((jar, session))
-    }
-
-    /// Signs out: deletes the session of `jar` and removes its cookie. Returns the deleted session, if any.
-    pub async fn sign_out(&self, jar: CookieJar) -> Result<(CookieJar, Option<AdapterSession>)> {
-        let deleted = match self.session_token(&jar) {
-            Some(token) => self.adapter.delete_session(token).await?,
-            None => None,
+    /// The cookies carrying `session`, expiring with it: the session token, or the JWT encrypted with the first
+    /// secret (chunked when longer than a cookie takes), followed by the removal of `jar`'s session cookies they do
+    /// not overwrite.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when a JWT cannot be encrypted (an empty secret).
+    pub fn session_cookies(&self, jar: &CookieJar, session: &Session) -> Result<Vec<Cookie<'static>>> {
+        let name = self.config.cookie_name();
+        let value = match session {
+            Session::Database(session) => session.session_token.clone(),
+            Session::Jwt(claims) => {
+                jwt::encode(self.config.conventions.jwt_format(), &self.config.secret, name, claims)
+                    .map_err(|err| Error::InvalidInput(err.to_string()))?
+            }
         };
-        // Browsers ignore a removal of a `__Secure-` cookie that is not itself `Secure`.
-        let removal = Cookie::build(self.config.cookie_name().to_owned())
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .path("/")
-            .secure(self.config.secure);
-        Ok((jar.remove(removal), deleted))
+        Ok(cookies::session_cookies(jar, self.config.conventions, name, &value, session.expires(), self.config.secure))
+    }
+
+    /// Signs `user_id` in: ends the database session `jar` holds (another user's, say), then starts a session of
+    /// `max_age` and adds its cookies to `jar`. Database strategy: a session row with a random token. JWT strategy:
+    /// a JWT with the user's `name`, `email`, `picture`, `sub` (= `user_id`), `iat`, `exp` and `jti`, as Auth.js's
+    /// sign-in writes it.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] in the JWT strategy when the user does not exist; database errors.
+    pub async fn sign_in(&self, jar: CookieJar, user_id: &str) -> Result<(CookieJar, Session)> {
+        if self.config.strategy == SessionStrategy::Database
+            && let Some(old) = self.session_token(&jar)
+        {
+            self.adapter.delete_session(&old).await?;
+        }
+        let now = Utc::now();
+        let session = match self.config.strategy {
+            SessionStrategy::Database => Session::Database(
+                self.adapter
+                    .create_session(AdapterSession {
+                        session_token: random_token(),
+                        user_id: user_id.to_owned(),
+                        expires: now + self.config.max_age,
+                    })
+                    .await?,
+            ),
+            SessionStrategy::Jwt => {
+                let user = self.adapter.get_user(user_id).await?.ok_or(Error::NotFound(Record::User))?;
+                Session::Jwt(SessionClaims::new(
+                    Some(user.id),
+                    user.name,
+                    user.email,
+                    user.image,
+                    now,
+                    self.config.max_age,
+                ))
+            }
+        };
+        let cookies = self.session_cookies(&jar, &session)?;
+        Ok((cookies::apply(jar, cookies), session))
+    }
+
+    /// Signs out: deletes the database session of `jar`, if any, and expires the session cookie and its chunks.
+    /// Returns the deleted session. In the JWT strategy nothing is stored: the token stops being sent, but a copy of
+    /// it stays valid until its `exp` (Auth.js has no way to revoke it either).
+    pub async fn sign_out(&self, jar: CookieJar) -> Result<(CookieJar, Option<AdapterSession>)> {
+        let deleted = match (self.config.strategy, self.session_token(&jar)) {
+            (SessionStrategy::Database, Some(token)) => self.adapter.delete_session(&token).await?,
+            _ => None,
+        };
+        let removals = cookies::session_removals(&jar, self.config.cookie_name(), self.config.secure);
+        Ok((cookies::apply(jar, removals), deleted))
     }
 
     /// Starts a magic-link sign-in for `email`, as Auth.js's e-mail provider does: stores
@@ -320,7 +524,7 @@ impl<A: Adapter> Auth<A> {
         self.adapter
             .create_verification_token(VerificationToken {
                 identifier: identifier.clone(),
-                token: hash_token(&token, &self.config.secret),
+                token: hash_token(&token, &self.config.hash_secret()),
                 expires: Utc::now() + self.config.verification_max_age,
             })
             .await?;
@@ -338,7 +542,7 @@ impl<A: Adapter> Auth<A> {
         let Ok(identifier) = normalize_email(email) else {
             return Ok(MagicLink::Invalid);
         };
-        let hashed = hash_token(token, &self.config.secret);
+        let hashed = hash_token(token, &self.config.hash_secret());
         let used = self.adapter.use_verification_token(&identifier, &hashed).await?;
         let Some(used) = used.filter(|used| used.identifier == identifier && used.token == hashed) else {
             return Ok(MagicLink::Invalid);
@@ -468,27 +672,36 @@ pub fn account_from_token_response<T: TokenResponse>(
     account
 }
 
-/// Where an extractor leaves a cookie for [`refresh_session_cookie`] to send.
+/// Where an extractor leaves the session cookies for [`refresh_session_cookie`] to send: the session cookie's name
+/// and the cookies (chunks and removals included).
 #[derive(Clone, Default)]
-struct CookieSlot(Arc<Mutex<Option<Cookie<'static>>>>);
+struct CookieSlot(Arc<Mutex<Option<PendingCookies>>>);
 
-/// Middleware that sends the cookie of a session the extractors extended during the request (sliding expiry),
-/// unless the handler set that cookie itself (it signed in or out). Install it with
+/// The session cookie's name and the cookies to send.
+type PendingCookies = (String, Vec<Cookie<'static>>);
+
+/// Middleware that sends the cookies of a session the extractors extended or re-issued during the request (sliding
+/// expiry), unless the handler set a session cookie itself (it signed in or out). Install it with
 /// `axum::middleware::from_fn(refresh_session_cookie)`.
 pub async fn refresh_session_cookie(mut request: Request, next: Next) -> Response {
     let slot = CookieSlot::default();
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
-    let cookie = slot.0.lock().unwrap_or_else(PoisonError::into_inner).take();
-    if let Some(cookie) = cookie {
-        let prefix = format!("{}=", cookie.name());
-        let handler_set_it = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)));
-        if !handler_set_it && let Ok(value) = cookie.encoded().to_string().parse() {
-            response.headers_mut().append(header::SET_COOKIE, value);
+    let pending = slot.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some((name, cookies)) = pending {
+        let handler_set_it = response.headers().get_all(header::SET_COOKIE).iter().any(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|value| value.split_once('='))
+                .is_some_and(|(set, _)| cookies::is_session_cookie(&name, set.trim()))
+        });
+        if !handler_set_it {
+            for cookie in cookies {
+                if let Ok(value) = cookie.encoded().to_string().parse() {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
         }
     }
     response
@@ -522,7 +735,14 @@ async fn resolve<A: Adapter>(parts: &mut Parts, auth: &Auth<A>) -> Result<Option
         return Ok(None);
     };
     if extended && let Some(slot) = parts.extensions.get::<CookieSlot>() {
-        *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(auth.session_cookie(&current.session));
+        match auth.session_cookies(&jar, &current.session) {
+            Ok(cookies) => {
+                let name = auth.config().cookie_name().to_owned();
+                *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((name, cookies));
+            }
+            // The session stays valid until its current expiry; only the extension is lost.
+            Err(err) => tracing::error!(error = %err, "re-issuing the session cookie failed"),
+        }
     }
     Ok(Some(current))
 }

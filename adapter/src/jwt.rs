@@ -65,20 +65,21 @@ pub const MAX_TOKEN_LEN: usize = 8 * 3936;
 
 /// The claims Auth.js puts in a session JWT (its default `jwt` callback: `name`, `email`, `picture`, `sub` = the
 /// user's id, then `iat`, `exp`, `jti`). Claims added by an app's `jwt` callback are kept in `other`, so a token
-/// decoded and encoded again keeps them. A known claim holding `null` reads as `None` and is left out when encoded.
+/// decoded and encoded again keeps them. `name`, `email` and `picture` are always written (`null` for `None`, as
+/// Auth.js writes a user's missing name); `sub`, `iat`, `exp` and `jti` are left out when `None`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionClaims {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
-    /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's name (written as `null` when `None`, as in Auth.js's tokens).
+    #[serde(default)]
     pub name: Option<String>,
-    /// The user's e-mail address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's e-mail address (written as `null` when `None`).
+    #[serde(default)]
     pub email: Option<String>,
-    /// The user's image URL (Auth.js's `user.image`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The user's image URL, Auth.js's `user.image` (written as `null` when `None`).
+    #[serde(default)]
     pub picture: Option<String>,
     /// Issued at, in epoch seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -681,6 +682,11 @@ mod tests {
         }
         let with_nulls = read(br#"{"sub": "1", "name": null, "picture": null, "custom": [1]}"#);
         assert_eq!(with_nulls.as_ref().and_then(|c| c.name.clone()), None);
-        assert_eq!(with_nulls.map(|c| c.other), serde_json::from_str(r#"{"custom": [1]}"#).ok());
+        assert_eq!(with_nulls.as_ref().map(|c| c.other.clone()), serde_json::from_str(r#"{"custom": [1]}"#).ok());
+        // Written back as Auth.js writes a user without name or image.
+        assert_eq!(
+            with_nulls.and_then(|c| serde_json::to_value(c).ok()),
+            serde_json::from_str(r#"{"sub": "1", "name": null, "email": null, "picture": null, "custom": [1]}"#).ok()
+        );
     }
 }

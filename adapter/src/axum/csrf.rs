@@ -3,8 +3,9 @@
 //! A page with a form asks [`token`] for the token to put in a hidden [`FIELD`] (`csrf_token`). It is the token of the
 //! request's CSRF cookie when that cookie is valid, or a new random one whose cookie [`token`] adds to the jar. The
 //! cookie has the name and format of Auth.js's CSRF cookie: `authjs.csrf-token` (`__Host-authjs.csrf-token` when
-//! [`AuthConfig::secure`]), holding `token|sha256_hex(token + secret)` with [`AuthConfig::secret`]; it is HttpOnly,
-//! SameSite=Lax, path `/`, and `Secure` when configured.
+//! [`AuthConfig::secure`]; `next-auth.csrf-token` with next-auth v4's [`AuthConfig::conventions`]), holding
+//! `token|sha256_hex(token + secret)` with [`AuthConfig::hash_secret`]; it is HttpOnly, SameSite=Lax, path `/`, and
+//! `Secure` when configured.
 //!
 //! The [`guard`] middleware lets requests with a safe method (GET, HEAD, OPTIONS, TRACE) through and answers any
 //! other (POST, PUT, PATCH, DELETE, …) with 403 unless the cookie's hash checks out with the secret and the submitted
@@ -62,17 +63,18 @@ use super::{AuthConfig, hash_token, random_token};
 pub const FIELD: &str = "csrf_token";
 /// The request header that can hold the token instead of the form field (for scripts).
 pub const HEADER: &str = "x-csrf-token";
-/// The CSRF cookie's name over plain HTTP, as Auth.js names it.
+/// The CSRF cookie's name over plain HTTP, as Auth.js v5 names it.
 pub const COOKIE: &str = "authjs.csrf-token";
-/// The CSRF cookie's name over HTTPS, as Auth.js names it: browsers only accept a `__Host-` cookie from the host
+/// The CSRF cookie's name over HTTPS, as Auth.js v5 names it: browsers only accept a `__Host-` cookie from the host
 /// itself, `Secure`, with path `/`, so a sibling subdomain cannot plant one.
 pub const HOST_COOKIE: &str = "__Host-authjs.csrf-token";
 /// The largest form body [`check`] buffers to read the [`FIELD`], in bytes.
 pub const MAX_FORM_BODY: usize = 64 * 1024;
 
-/// The CSRF cookie's name: [`HOST_COOKIE`] when [`AuthConfig::secure`], else [`COOKIE`].
+/// The CSRF cookie's name, per [`AuthConfig::conventions`]: v5's [`HOST_COOKIE`] when [`AuthConfig::secure`], else
+/// [`COOKIE`]; next-auth v4's `__Host-next-auth.csrf-token` or `next-auth.csrf-token`.
 pub fn cookie_name(config: &AuthConfig) -> &'static str {
-    if config.secure { HOST_COOKIE } else { COOKIE }
+    config.conventions.csrf_cookie(config.secure)
 }
 
 /// The token to put in a page's forms: the one of `jar`'s CSRF cookie when it is valid, otherwise a new random one
@@ -82,7 +84,7 @@ pub fn token(config: &AuthConfig, jar: CookieJar) -> (CookieJar, String) {
         return (jar, token);
     }
     let token = random_token();
-    let value = format!("{token}|{}", hash_token(&token, &config.secret));
+    let value = format!("{token}|{}", hash_token(&token, &config.hash_secret()));
     let cookie = Cookie::build((cookie_name(config), value))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -183,7 +185,7 @@ pub async fn guard(State(config): State<Arc<AuthConfig>>, request: Request, next
 /// The token of `jar`'s CSRF cookie, if the cookie is `token|sha256_hex(token + secret)` with a non-empty token.
 fn cookie_token<'a>(config: &AuthConfig, jar: &'a CookieJar) -> Option<&'a str> {
     let (token, hash) = jar.get(cookie_name(config))?.value().split_once('|')?;
-    (!token.is_empty() && same(hash, &hash_token(token, &config.secret))).then_some(token)
+    (!token.is_empty() && same(hash, &hash_token(token, &config.hash_secret()))).then_some(token)
 }
 
 /// Whether `a` and `b` are equal, compared in time independent of their contents.
@@ -331,6 +333,25 @@ mod tests {
         assert!(!verify(&secure, &sent(&[&plain_cookie]), &plain_token));
         assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "http://localhost:3000")), COOKIE);
         assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "https://example.com")), HOST_COOKIE);
+    }
+
+    #[test]
+    fn next_auth_v4_names_and_rotated_secrets() {
+        let v4 = AuthConfig { conventions: super::super::cookies::Conventions::NextAuthV4, ..config(false) };
+        assert_eq!(cookie_name(&v4), "next-auth.csrf-token");
+        assert_eq!(cookie_name(&AuthConfig { secure: true, ..v4.clone() }), "__Host-next-auth.csrf-token");
+        let (token, cookie) = issued(&v4);
+        assert!(cookie.starts_with("next-auth.csrf-token="));
+        assert!(verify(&v4, &sent(&[&cookie]), &token));
+        // A v5 cookie is not read under v4's conventions.
+        let (v5_token, v5_cookie) = issued(&config(false));
+        assert!(!verify(&v4, &sent(&[&v5_cookie]), &v5_token));
+
+        // With a secret list, Auth.js hashes with the list as JavaScript stringifies it: joined by commas.
+        let rotated = AuthConfig { previous_secrets: vec!["old".into()], ..config(false) };
+        let joined = format!("{COOKIE}=abc|{}", hash_token("abc", &format!("{SECRET},old")));
+        assert!(verify(&rotated, &sent(&[&joined]), "abc"));
+        assert!(!verify(&rotated, &sent(&[&format!("{COOKIE}=abc|{}", hash_token("abc", SECRET))]), "abc"));
     }
 
     #[tokio::test]
