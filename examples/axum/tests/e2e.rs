@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use authjs_sea_orm::axum::hash_token;
 use authjs_sea_orm::entity::{user, verification_token};
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
@@ -19,48 +18,21 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use chrono::{Duration, Utc};
-use example_axum::mail::{MagicLinkEmail, Mailer};
-use example_axum::{BoxError, Config, GithubConfig, LinkLimit};
+use example_axum::{Config, GithubConfig, LinkLimit};
 use reqwest::cookie::{CookieStore, Jar};
-use reqwest::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE, X_FRAME_OPTIONS,
-};
+use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE, X_FRAME_OPTIONS};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-const SECRET: &str = "test-secret-0123456789";
-const SESSION_COOKIE: &str = "authjs.session-token";
+mod common;
+
+use common::{RecordingMailer, SECRET, SESSION_COOKIE, hidden_field, location, query_param};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness
 // ---------------------------------------------------------------------------------------------------------------
-
-/// A mailer recording the links instead of sending them.
-#[derive(Default)]
-struct RecordingMailer {
-    sent: Mutex<Vec<MagicLinkEmail>>,
-}
-
-impl RecordingMailer {
-    fn count(&self) -> usize {
-        self.sent.lock().unwrap().len()
-    }
-
-    fn last_link_to(&self, to: &str) -> String {
-        let sent = self.sent.lock().unwrap();
-        sent.iter().rev().find(|m| m.to == to).map(|m| m.url.clone()).unwrap_or_else(|| panic!("no link sent to {to}"))
-    }
-}
-
-#[async_trait]
-impl Mailer for RecordingMailer {
-    async fn send_magic_link(&self, email: &MagicLinkEmail) -> Result<(), BoxError> {
-        self.sent.lock().unwrap().push(email.clone());
-        Ok(())
-    }
-}
 
 /// The app, served in-process.
 struct TestApp {
@@ -203,22 +175,8 @@ impl Browser {
     }
 }
 
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
     response.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
-}
-
-fn hidden_field(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    Some(html[start..].split('"').next()?.to_owned())
-}
-
-fn query_param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 // ---------------------------------------------------------------------------------------------------------------

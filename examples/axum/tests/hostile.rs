@@ -17,20 +17,18 @@
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use async_trait::async_trait;
 use authjs_sea_orm::entity::{Timestamp, session, user, verification_token};
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{Adapter, AdapterUser, NewUser, SeaOrmAdapter};
 use authjs_sea_orm_tests::{Backend, EmptyDb, TestDb};
 use axum::http::{HeaderValue, StatusCode};
 use chrono::{Duration, Utc};
-use example_axum::mail::{MagicLinkEmail, Mailer};
-use example_axum::{BoxError, Config};
+use example_axum::Config;
 use reqwest::cookie::{CookieStore, Jar};
-use reqwest::header::{COOKIE, LOCATION};
+use reqwest::header::COOKIE;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
     QueryFilter, Set, Statement,
@@ -41,8 +39,9 @@ use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use url::Url;
 
-const SECRET: &str = "test-secret-0123456789";
-const SESSION_COOKIE: &str = "authjs.session-token";
+mod common;
+
+use common::{RecordingMailer, SECRET, SESSION_COOKIE, hidden_field, location, query_param};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness
@@ -100,35 +99,6 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
             text.push('…');
         }
         self.0.lock().unwrap_or_else(PoisonError::into_inner).push((*event.metadata().level(), text));
-    }
-}
-
-/// A mailer recording the links instead of sending them.
-#[derive(Default)]
-struct RecordingMailer {
-    sent: Mutex<Vec<MagicLinkEmail>>,
-    /// When set, sending fails (the app logs that at `ERROR`): checks that the log capture sees the server's events.
-    failing: AtomicBool,
-}
-
-impl RecordingMailer {
-    fn count(&self) -> usize {
-        self.sent.lock().unwrap().len()
-    }
-
-    fn last(&self) -> Option<MagicLinkEmail> {
-        self.sent.lock().unwrap().last().cloned()
-    }
-}
-
-#[async_trait]
-impl Mailer for RecordingMailer {
-    async fn send_magic_link(&self, email: &MagicLinkEmail) -> Result<(), BoxError> {
-        if self.failing.load(Ordering::SeqCst) {
-            return Err("the test mailer is failing".into());
-        }
-        self.sent.lock().unwrap().push(email.clone());
-        Ok(())
     }
 }
 
@@ -268,20 +238,6 @@ impl Browser {
             (k == SESSION_COOKIE).then(|| v.to_owned())
         })
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
-fn hidden_field(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    Some(html[start..].split('"').next()?.to_owned())
-}
-
-fn query_param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// A short, printable form of a hostile value for failure messages.

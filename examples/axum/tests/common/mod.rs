@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
@@ -23,12 +24,19 @@ pub(crate) const SESSION_COOKIE: &str = "authjs.session-token";
 #[derive(Default)]
 pub(crate) struct RecordingMailer {
     sent: Mutex<Vec<MagicLinkEmail>>,
+    /// When set, sending fails (the app logs that at `ERROR` and shows the `EmailSignin` error page).
+    pub(crate) failing: AtomicBool,
 }
 
 impl RecordingMailer {
     /// How many links were sent.
     pub(crate) fn count(&self) -> usize {
         self.sent.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// The last e-mail sent.
+    pub(crate) fn last(&self) -> Option<MagicLinkEmail> {
+        self.sent.lock().unwrap_or_else(PoisonError::into_inner).last().cloned()
     }
 
     /// The last link sent to `to` (a normalized address); panics if there is none.
@@ -41,6 +49,9 @@ impl RecordingMailer {
 #[async_trait]
 impl Mailer for RecordingMailer {
     async fn send_magic_link(&self, email: &MagicLinkEmail) -> Result<(), BoxError> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err("the test mailer is failing".into());
+        }
         self.sent.lock().unwrap_or_else(PoisonError::into_inner).push(email.clone());
         Ok(())
     }
@@ -95,4 +106,9 @@ pub(crate) fn hidden_field(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     Some(html[start..].split('"').next()?.to_owned())
+}
+
+/// The value of the query parameter `name` of `url`.
+pub(crate) fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
