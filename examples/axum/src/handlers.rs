@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use authjs_sea_orm::Adapter;
-use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, csrf, normalize_email};
+use authjs_sea_orm::axum::{CurrentSession, MagicLink, MaybeSession, Session, csrf, normalize_email};
 use authjs_sea_orm::entity::account;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -70,20 +70,32 @@ pub(crate) async fn account(
         .order_by_asc(account::Column::ProviderAccountId)
         .all(state.adapter.connection())
         .await?;
-    let now = chrono::Utc::now();
-    let sessions = state.adapter.list_sessions_by_user_id(&user.id).await?;
-    let active = sessions.iter().filter(|s| s.expires >= now).count();
+    // A JWT session has no row: there is nothing to count, nor to end elsewhere.
+    let active = match session {
+        Session::Database(_) => {
+            let now = chrono::Utc::now();
+            let sessions = state.adapter.list_sessions_by_user_id(&user.id).await?;
+            Some(sessions.iter().filter(|s| s.expires >= now).count())
+        }
+        _ => None,
+    };
     let (jar, token) = csrf::token(&state.config.auth, jar);
-    let page = pages::account(&state.config, &user, &accounts, active, session.expires, &token);
+    let page = pages::account(&state.config, &user, &accounts, active, session.expires(), &token);
     Ok((jar, page).into_response())
 }
 
 /// `GET /auth/session`: the session as Auth.js's `GET /auth/session` gives it to scripts, `{"user": {"name",
-/// "email", "image"}, "expires"}` (ISO 8601 in UTC, milliseconds), or `null` when signed out; never cached.
+/// "email", "image"}, "expires"}` (ISO 8601 in UTC, milliseconds), or `null` when signed out; never cached. As in
+/// Auth.js, the user part comes from the user row for a database session and from the token's claims (`name`,
+/// `email`, `picture`) for a JWT session.
 pub(crate) async fn session(MaybeSession(current): MaybeSession) -> Response {
-    let body = current.map(|CurrentSession { session, user }| SessionJson {
-        user: SessionUser { name: user.name, email: user.email, image: user.image },
-        expires: session.expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    let body = current.map(|CurrentSession { session, user }| {
+        let expires = session.expires().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let user = match session {
+            Session::Jwt(claims) => SessionUser { name: claims.name, email: claims.email, image: claims.picture },
+            _ => SessionUser { name: user.name, email: user.email, image: user.image },
+        };
+        SessionJson { user, expires }
     });
     let no_store =
         [(header::CACHE_CONTROL, "private, no-cache, no-store"), (header::EXPIRES, "0"), (header::PRAGMA, "no-cache")];
@@ -196,7 +208,8 @@ pub(crate) async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> R
     Ok((jar, Redirect::to("/")))
 }
 
-/// `POST /auth/signout-everywhere`: deletes every session of the user (signed out: redirects to `/`).
+/// `POST /auth/signout-everywhere`: deletes every database session of the user (signed out: redirects to `/`). With
+/// JWT sessions only this browser's cookie goes: JWTs elsewhere stay valid until they expire.
 pub(crate) async fn sign_out_everywhere(
     State(state): State<AppState>,
     jar: CookieJar,

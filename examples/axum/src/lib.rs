@@ -1,5 +1,6 @@
 //! An Axum app signing users in with [`authjs_sea_orm`]: e-mailed magic links and GitHub (OAuth 2 with PKCE), in
-//! database sessions whose cookies are Auth.js's, so a Next.js app using Auth.js on the same database shares them.
+//! database sessions or JWT sessions (`AUTH_SESSION_STRATEGY=jwt`) whose cookies are Auth.js's (v5, or next-auth v4
+//! with `AUTH_CONVENTIONS=next-auth-v4`), so a Next.js app using Auth.js on the same database and secret shares them.
 //!
 //! [`app`] builds the router from a [`Config`], a [`SeaOrmAdapter`] and a [`Mailer`]; `src/main.rs` reads the
 //! configuration from the environment and serves it, the end-to-end tests start it in-process.
@@ -29,7 +30,8 @@
 use std::sync::Arc;
 
 use authjs_sea_orm::SeaOrmAdapter;
-use authjs_sea_orm::axum::{Auth, AuthConfig, refresh_session_cookie};
+use authjs_sea_orm::axum::cookies::Conventions;
+use authjs_sea_orm::axum::{Auth, AuthConfig, SessionStrategy, refresh_session_cookie};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
@@ -55,7 +57,9 @@ pub struct Config {
     /// (`{base_url}/auth/callback/github`) are built from it. An `https` URL makes every cookie `Secure` (and the
     /// session cookie `__Secure-authjs.session-token`).
     pub base_url: Url,
-    /// Session and magic-link settings; `auth.secret` is `AUTH_SECRET`.
+    /// Session and magic-link settings: `auth.secret` (and `auth.previous_secrets`) from `AUTH_SECRET` (and
+    /// `AUTH_SECRET_1..3`), `auth.strategy` from `AUTH_SESSION_STRATEGY`, `auth.conventions` from
+    /// `AUTH_CONVENTIONS`.
     pub auth: AuthConfig,
     /// GitHub sign-in, when configured.
     pub github: Option<GithubConfig>,
@@ -75,22 +79,37 @@ impl Config {
         Self { base_url, auth, github: None, app_name, link_limit: LinkLimit::default() }
     }
 
-    /// Settings from the environment: `AUTH_URL` (default `http://127.0.0.1:{port}`), `AUTH_SECRET` (a random one,
-    /// with a warning, when unset), and GitHub sign-in when `AUTH_GITHUB_ID` and `AUTH_GITHUB_SECRET` are set (see
-    /// [`GithubConfig::from_env`]).
+    /// Settings from the environment: `AUTH_URL` (default `http://127.0.0.1:{port}`); `AUTH_CONVENTIONS`
+    /// (`authjs-v5`, the default, or `next-auth-v4`); the secrets as that Auth.js generation reads them (v5:
+    /// `AUTH_SECRET_3`, `AUTH_SECRET_2`, `AUTH_SECRET_1`, `AUTH_SECRET`, the first set one current; v4:
+    /// `NEXTAUTH_SECRET`, else `AUTH_SECRET`), a random one with a warning when none is set;
+    /// `AUTH_SESSION_STRATEGY` (`database`, the default, or `jwt`); and GitHub sign-in when `AUTH_GITHUB_ID` and
+    /// `AUTH_GITHUB_SECRET` are set (see [`GithubConfig::from_env`]).
     pub fn from_env(port: u16) -> Result<Self, BoxError> {
         let base_url = match env("AUTH_URL") {
             Some(url) => Url::parse(&url).map_err(|err| format!("AUTH_URL: {err}"))?,
             None => Url::parse(&format!("http://127.0.0.1:{port}"))?,
         };
-        let secret = env("AUTH_SECRET").unwrap_or_else(|| {
+        let conventions: Conventions = match env("AUTH_CONVENTIONS") {
+            Some(name) => name.parse().map_err(|err| format!("AUTH_CONVENTIONS: {err}"))?,
+            None => Conventions::default(),
+        };
+        let strategy: SessionStrategy = match env("AUTH_SESSION_STRATEGY") {
+            Some(name) => name.parse().map_err(|err| format!("AUTH_SESSION_STRATEGY: {err}"))?,
+            None => SessionStrategy::default(),
+        };
+        let mut secrets = conventions.secrets_from(env);
+        if secrets.is_empty() {
             tracing::warn!(
-                "AUTH_SECRET is not set: using a random secret, so links sent before a restart will not work \
-                 (generate one with `openssl rand -hex 32`)"
+                "AUTH_SECRET is not set: using a random secret, so links sent and sessions started before a restart \
+                 will not work (generate one with `openssl rand -hex 32`)"
             );
-            authjs_sea_orm::axum::random_token()
-        });
-        let mut config = Self::new(base_url, secret);
+            secrets.push(authjs_sea_orm::axum::random_token());
+        }
+        let mut config = Self::new(base_url, String::new());
+        config.auth = config.auth.with_secrets(secrets).ok_or("no secret")?;
+        config.auth.conventions = conventions;
+        config.auth.strategy = strategy;
         config.github = GithubConfig::from_env()?;
         Ok(config)
     }

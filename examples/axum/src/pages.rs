@@ -149,7 +149,7 @@ pub(crate) fn account(
     config: &Config,
     user: &AdapterUser,
     accounts: &[account::Model],
-    session_count: usize,
+    session_count: Option<usize>,
     session_expires: DateTime<Utc>,
     csrf_token: &str,
 ) -> Html<String> {
@@ -184,14 +184,20 @@ pub(crate) fn account(
          <tr><th>Name</th><td>{name}</td></tr><tr><th>E-mail</th><td>{email}</td></tr>\
          <tr><th>Verified</th><td>{verified}</td></tr><tr><th>User id</th><td class=\"muted\">{id}</td></tr>\
          </table></div><h2>Linked accounts</h2><div class=\"card\">{accounts_html}{link_github}</div>\
-         <h2>Sessions</h2><div class=\"card\"><p>{session_count} active session(s); this one expires {expires}.</p>\
+         <h2>Sessions</h2><div class=\"card\"><p>{sessions}</p>\
          <div class=\"row\">{out}{everywhere}</div></div>",
         name = field(user.name.as_deref()),
         email = field(user.email.as_deref()),
         id = escape(&user.id),
-        expires = date(session_expires),
+        sessions = match session_count {
+            Some(count) => format!("{count} active session(s); this one expires {}.", date(session_expires)),
+            None => format!("A JWT session, kept in this browser only; it expires {}.", date(session_expires)),
+        },
         out = button_form("/auth/signout", csrf_token, "Sign out", "primary"),
-        everywhere = button_form("/auth/signout-everywhere", csrf_token, "Sign out everywhere", ""),
+        everywhere = match session_count {
+            Some(_) => button_form("/auth/signout-everywhere", csrf_token, "Sign out everywhere", ""),
+            None => String::new(),
+        },
     );
     layout(config, "Your account", &body)
 }

@@ -170,7 +170,7 @@ pub async fn plural_profile_round_trips(t: &TestDb<Plural>) {
     // `Debug` of a signed-in request shows the Auth.js fields, not the app's extra columns.
     let session = given_session(t, fixtures::session(&created.id)).await;
     let current: CurrentSession<SeaOrmAdapter<example_custom_tables::AppTables>> =
-        CurrentSession { session, user: created.clone() };
+        CurrentSession { session: authjs_sea_orm::axum::Session::Database(session), user: created.clone() };
     let shown = format!("{current:?}");
     assert!(shown.contains(&created.id) && !shown.contains(phone), "{shown}");
     assert_eq!(auth_fields(&created), fixtures::expected_user(&new, &created.id));
