@@ -8,8 +8,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use authjs_sea_orm::axum::hash_token;
+use authjs_sea_orm::axum::cookies::Conventions;
+use authjs_sea_orm::axum::{SessionStrategy, hash_token};
 use authjs_sea_orm::entity::{user, verification_token};
+use authjs_sea_orm::jwt::{self, JwtFormat, SessionClaims};
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{AccountType, Adapter, AdapterSession, NewUser, SeaOrmAdapter, VerificationToken};
 use axum::extract::{Form, Query, State};
@@ -113,6 +115,18 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&response), "/account");
         browser.session_token().expect("signed in")
+    }
+
+    /// Signs `browser` in through the e-mail form and the magic link, under session cookie `name` (any strategy).
+    async fn sign_in_with_email_as(&self, browser: &Browser, email: &str, name: &str) {
+        let csrf = browser.csrf_token().await;
+        let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", email)]).await;
+        assert_eq!(location(&response), "/auth/verify-request");
+        let response = browser.get(&self.mailer.last_link_to(&email.trim().to_lowercase())).await;
+        assert_eq!(location(&response), "/account");
+        let names: Vec<String> =
+            set_cookies(&response).iter().filter_map(|c| Some(c.split_once('=')?.0.to_owned())).collect();
+        assert!(names.iter().any(|n| n.starts_with(name)), "a session cookie: {names:?}");
     }
 
     async fn user_count(&self) -> u64 {
@@ -1113,4 +1127,271 @@ async fn every_response_forbids_framing_and_the_pages_need_nothing_the_policy_bl
     assert_eq!(css.status(), StatusCode::OK);
     assert_eq!(css.headers()[CONTENT_TYPE], "text/css; charset=utf-8");
     assert!(css.text().await.unwrap().contains("font-family"));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 9. Both session strategies, both Auth.js generations
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Every way the example can keep sessions: database or JWT, under Auth.js v5's or next-auth v4's cookie names.
+const MODES: [(SessionStrategy, Conventions); 4] = [
+    (SessionStrategy::Database, Conventions::AuthJsV5),
+    (SessionStrategy::Database, Conventions::NextAuthV4),
+    (SessionStrategy::Jwt, Conventions::AuthJsV5),
+    (SessionStrategy::Jwt, Conventions::NextAuthV4),
+];
+
+async fn start_app_in(strategy: SessionStrategy, conventions: Conventions) -> TestApp {
+    start_app_with(|config| {
+        config.auth.strategy = strategy;
+        config.auth.conventions = conventions;
+    })
+    .await
+}
+
+/// A request carrying only `Cookie: <cookies>` (no cookie store).
+async fn get_with_cookies(app: &TestApp, path: &str, cookies: &str) -> reqwest::Response {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    client.get(app.base.join(path).unwrap()).header(COOKIE, cookies).send().await.unwrap()
+}
+
+/// `GET /auth/session` with `cookies`: its JSON, after checking it is a 200.
+async fn session_json(app: &TestApp, cookies: &str) -> Value {
+    let response = get_with_cookies(app, "/auth/session", cookies).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn magic_link_sign_in_account_session_and_sign_out_in_every_mode() {
+    for (strategy, conventions) in MODES {
+        let mode = format!("{strategy:?}/{conventions:?}");
+        let app = start_app_in(strategy, conventions).await;
+        let name = conventions.session_cookie(false);
+        let csrf_name = conventions.csrf_cookie(false);
+        let browser = app.browser();
+
+        let home = browser.get("/").await;
+        assert!(set_cookies(&home).iter().any(|c| c.starts_with(&format!("{csrf_name}="))), "{mode}: CSRF cookie");
+        let csrf = hidden_field(&home.text().await.unwrap(), "csrf_token").unwrap();
+        let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", "ada@example.com")]).await;
+        assert_eq!(location(&response), "/auth/verify-request", "{mode}");
+        let response = browser.get(&app.mailer.last_link_to("ada@example.com")).await;
+        assert_eq!(location(&response), "/account", "{mode}");
+        let cookie = set_cookies(&response).into_iter().find(|c| c.starts_with(&format!("{name}="))).expect(&mode);
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Expires="),
+            "{cookie}"
+        );
+        let value = browser.cookie(name).expect("signed in");
+        let user = app.adapter.get_user_by_email("ada@example.com").await.unwrap().unwrap();
+
+        match strategy {
+            SessionStrategy::Database => {
+                let (session, owner) = app.adapter.get_session_and_user(&value).await.unwrap().expect(&mode);
+                assert_eq!((session.user_id, owner.id), (user.id.clone(), user.id.clone()));
+            }
+            _ => {
+                assert_eq!(value.split('.').count(), 5, "{mode}: a compact JWE");
+                let claims = jwt::decode(conventions.jwt_format(), &[SECRET], name, &value, Utc::now()).expect(&mode);
+                assert_eq!(claims.sub.as_deref(), Some(user.id.as_str()), "{mode}");
+                assert_eq!(claims.email.as_deref(), Some("ada@example.com"), "{mode}");
+                let lifetime = claims.exp.unwrap() - claims.iat.unwrap();
+                assert_eq!(lifetime, Duration::days(30).num_seconds(), "{mode}");
+                assert_eq!(app.adapter.list_sessions_by_user_id(&user.id).await.unwrap(), vec![], "{mode}: no row");
+            }
+        }
+
+        let account = browser.get("/account").await;
+        assert_eq!(account.status(), StatusCode::OK, "{mode}");
+        let html = account.text().await.unwrap();
+        assert!(html.contains("ada@example.com"), "{mode}");
+        let cookies = format!("{name}={value}");
+        let session = session_json(&app, &cookies).await;
+        assert_eq!(session["user"], json!({"name": null, "email": "ada@example.com", "image": null}), "{mode}");
+        let expires = chrono::DateTime::parse_from_rfc3339(session["expires"].as_str().unwrap()).unwrap();
+        assert!((expires.to_utc() - (Utc::now() + Duration::days(30))).num_seconds().abs() < 60, "{mode}");
+        // Another generation's cookie name is not read.
+        let other = match conventions {
+            Conventions::AuthJsV5 => Conventions::NextAuthV4,
+            _ => Conventions::AuthJsV5,
+        };
+        let elsewhere = format!("{}={value}", other.session_cookie(false));
+        assert_eq!(session_json(&app, &elsewhere).await, Value::Null, "{mode}");
+
+        let csrf = hidden_field(&html, "csrf_token").unwrap();
+        let response = browser.post("/auth/signout", &[("csrf_token", &csrf)]).await;
+        assert_eq!(location(&response), "/", "{mode}");
+        let removal = set_cookies(&response).into_iter().find(|c| c.starts_with(&format!("{name}="))).expect(&mode);
+        assert!(removal.contains("Max-Age=0"), "{mode}: {removal}");
+        assert_eq!(browser.cookie(name), None, "{mode}: the cookie is removed");
+        assert_eq!(session_json(&app, "").await, Value::Null, "{mode}");
+        match strategy {
+            SessionStrategy::Database => {
+                assert_eq!(location(&get_with_cookies(&app, "/account", &cookies).await), "/", "{mode}: row deleted");
+            }
+            _ => {
+                // A JWT is not stored anywhere: a copy kept elsewhere stays valid until it expires (as in Auth.js).
+                let copy = get_with_cookies(&app, "/account", &cookies).await;
+                assert_eq!(copy.status(), StatusCode::OK, "{mode}: sign-out cannot revoke a copied JWT");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_large_jwt_is_chunked_and_sign_out_removes_every_chunk() {
+    for conventions in [Conventions::AuthJsV5, Conventions::NextAuthV4] {
+        let app = start_app_in(SessionStrategy::Jwt, conventions).await;
+        let name = conventions.session_cookie(false);
+        let long_name = "N".repeat(6000);
+        let new =
+            NewUser { name: Some(long_name.clone()), email: Some("long@example.com".into()), ..NewUser::default() };
+        app.adapter.create_user(new).await.unwrap();
+        let browser = app.browser();
+        app.sign_in_with_email_as(&browser, "long@example.com", name).await;
+        let (first, second) = (browser.cookie(&format!("{name}.0")), browser.cookie(&format!("{name}.1")));
+        assert_eq!(browser.cookie(name), None, "{conventions:?}: chunked, not one cookie");
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert_eq!(first.len(), conventions.chunk_size(), "{conventions:?}");
+        let token = format!("{first}{second}{}", browser.cookie(&format!("{name}.2")).unwrap_or_default());
+        let claims = jwt::decode(conventions.jwt_format(), &[SECRET], name, &token, Utc::now()).unwrap();
+        assert_eq!(claims.name.as_deref(), Some(long_name.as_str()));
+
+        let html = browser.get("/account").await.text().await.unwrap();
+        assert!(html.contains("long@example.com"), "{conventions:?}: the chunks are joined");
+        let csrf = hidden_field(&html, "csrf_token").unwrap();
+        let response = browser.post("/auth/signout", &[("csrf_token", &csrf)]).await;
+        let removed: Vec<_> = set_cookies(&response).into_iter().filter(|c| c.contains("Max-Age=0")).collect();
+        assert!(removed.iter().any(|c| c.starts_with(&format!("{name}.0="))), "{removed:?}");
+        assert!(removed.iter().any(|c| c.starts_with(&format!("{name}.1="))), "{removed:?}");
+        assert_eq!((browser.cookie(&format!("{name}.0")), browser.cookie(&format!("{name}.1"))), (None, None));
+    }
+}
+
+#[tokio::test]
+async fn a_jwt_session_is_reissued_after_update_age_and_stale_chunks_expire() {
+    let app = start_app_in(SessionStrategy::Jwt, Conventions::AuthJsV5).await;
+    let name = Conventions::AuthJsV5.session_cookie(false);
+    let user = app.adapter.create_user(NewUser { email: Some("jo@example.com".into()), ..NewUser::default() }).await;
+    let user = user.unwrap();
+    let issued = |age: Duration| {
+        let claims = SessionClaims::new(
+            Some(user.id.clone()),
+            None,
+            user.email.clone(),
+            None,
+            Utc::now() - age,
+            Duration::days(30),
+        );
+        jwt::encode(JwtFormat::AuthJsV5, SECRET, name, &claims).unwrap()
+    };
+
+    // Issued an hour ago: read, not re-issued.
+    let response = get_with_cookies(&app, "/account", &format!("{name}={}", issued(Duration::hours(1)))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(set_cookies(&response).iter().all(|c| !c.starts_with(name)), "{:?}", set_cookies(&response));
+
+    // Issued 25 hours ago, sent in two chunks: re-issued with a new expiry as one cookie, the chunks expired.
+    let old = issued(Duration::hours(25));
+    let (a, b) = old.split_at(100);
+    let response = get_with_cookies(&app, "/account", &format!("{name}.0={a}; {name}.1={b}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set = set_cookies(&response);
+    let fresh = set.iter().find_map(|c| c.strip_prefix(&format!("{name}="))).expect("re-issued");
+    let fresh = fresh.split(';').next().unwrap();
+    let claims = jwt::decode(JwtFormat::AuthJsV5, &[SECRET], name, fresh, Utc::now()).unwrap();
+    assert!((claims.exp.unwrap() - (Utc::now() + Duration::days(30)).timestamp()).abs() < 60, "exp = now + max_age");
+    assert_eq!(claims.sub.as_deref(), Some(user.id.as_str()));
+    for chunk in [format!("{name}.0="), format!("{name}.1=")] {
+        assert!(set.iter().any(|c| c.starts_with(&chunk) && c.contains("Max-Age=0")), "{chunk} expired: {set:?}");
+    }
+}
+
+#[tokio::test]
+async fn secret_rotation_reads_tokens_of_the_previous_secret() {
+    let app = start_app_with(|config| {
+        config.auth.strategy = SessionStrategy::Jwt;
+        config.auth = config.auth.clone().with_secrets(["new secret".to_owned(), SECRET.to_owned()]).unwrap();
+    })
+    .await;
+    let name = Conventions::AuthJsV5.session_cookie(false);
+    let user = app.adapter.create_user(NewUser { email: Some("rot@example.com".into()), ..NewUser::default() }).await;
+    let claims = SessionClaims::new(Some(user.unwrap().id), None, None, None, Utc::now(), Duration::days(30));
+    let old = jwt::encode(JwtFormat::AuthJsV5, SECRET, name, &claims).unwrap();
+    assert_eq!(get_with_cookies(&app, "/account", &format!("{name}={old}")).await.status(), StatusCode::OK);
+    let unknown = jwt::encode(JwtFormat::AuthJsV5, "a third secret", name, &claims).unwrap();
+    assert_eq!(location(&get_with_cookies(&app, "/account", &format!("{name}={unknown}")).await), "/");
+}
+
+#[tokio::test]
+async fn hostile_jwt_cookies_are_signed_out() {
+    for conventions in [Conventions::AuthJsV5, Conventions::NextAuthV4] {
+        let app = start_app_in(SessionStrategy::Jwt, conventions).await;
+        let format = conventions.jwt_format();
+        let name = conventions.session_cookie(false);
+        let user = app.adapter.create_user(NewUser { email: Some("h@example.com".into()), ..NewUser::default() }).await;
+        let id = user.unwrap().id;
+        let claims = |sub: Option<&str>, at: chrono::DateTime<Utc>| {
+            SessionClaims::new(sub.map(str::to_owned), None, None, None, at, Duration::days(30))
+        };
+        let valid = jwt::encode(format, SECRET, name, &claims(Some(&id), Utc::now())).unwrap();
+        assert_eq!(get_with_cookies(&app, "/account", &format!("{name}={valid}")).await.status(), StatusCode::OK);
+
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let mut tampered = valid.clone().into_bytes();
+        let middle = tampered.len() / 2 + 3;
+        tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
+        let payload = serde_json::to_vec(&claims(Some(&id), Utc::now())).unwrap();
+        let alg_none = format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(&payload));
+        let dir_none = format!("{}..{}..", b64(br#"{"alg":"dir","enc":"none"}"#), b64(&payload));
+        let chunks50: String = (0..50).map(|i| format!("{name}.{i}={}; ", &valid[..20])).collect();
+        let cases: Vec<(&str, String)> = vec![
+            ("tampered", format!("{name}={}", String::from_utf8(tampered).unwrap())),
+            (
+                "expired",
+                format!(
+                    "{name}={}",
+                    jwt::encode(format, SECRET, name, &claims(Some(&id), Utc::now() - Duration::days(31))).unwrap()
+                ),
+            ),
+            (
+                "wrong secret",
+                format!(
+                    "{name}={}",
+                    jwt::encode(format, "another secret", name, &claims(Some(&id), Utc::now())).unwrap()
+                ),
+            ),
+            (
+                "wrong salt",
+                format!(
+                    "{name}={}",
+                    jwt::encode(JwtFormat::AuthJsV5, SECRET, "x", &claims(Some(&id), Utc::now())).unwrap()
+                ),
+            ),
+            (
+                "unknown user",
+                format!("{name}={}", jwt::encode(format, SECRET, name, &claims(Some("nobody"), Utc::now())).unwrap()),
+            ),
+            ("no sub", format!("{name}={}", jwt::encode(format, SECRET, name, &claims(None, Utc::now())).unwrap())),
+            ("alg none", format!("{name}={alg_none}")),
+            ("enc none", format!("{name}={dir_none}")),
+            ("truncated", format!("{name}={}", &valid[..valid.len() - 10])),
+            ("header only", format!("{name}={}", valid.split('.').next().unwrap())),
+            ("100 KB", format!("{name}={}", "A".repeat(100 * 1024))),
+            ("50 chunks", chunks50),
+            ("chunk gap", format!("{name}.0={}; {name}.2={}", &valid[..50], &valid[50..])),
+            ("not base64", format!("{name}=%00%ff.%22..<>")),
+        ];
+        for (label, cookies) in cases {
+            let label = format!("{conventions:?}, {label}");
+            let account = get_with_cookies(&app, "/account", &cookies).await;
+            assert_eq!(account.status(), StatusCode::SEE_OTHER, "{label}");
+            assert_eq!(location(&account), "/", "{label}");
+            assert_eq!(session_json(&app, &cookies).await, Value::Null, "{label}");
+            let home = get_with_cookies(&app, "/", &cookies).await;
+            assert_eq!(home.status(), StatusCode::OK, "{label}");
+        }
+        // v4 tokens carry no salt: the v5 "wrong salt" token above was refused for its format under v4.
+    }
 }
