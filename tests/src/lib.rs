@@ -8,6 +8,8 @@
 //! * [`fixtures`] holds the Auth.js suite's fixtures.
 //! * [`StatementCounter`] counts the statements an adapter call runs; [`expected_statements`] is the table of
 //!   expected counts per backend and method.
+//! * [`drizzle`] creates databases from drizzle-kit's DDL and lists the cases that hold on them; [`catalog`]
+//!   snapshots a database's catalog (to prove an operation changed nothing).
 //! * [`node`] finds the Node side of the interop tests (`tests/interop`) and says whether it is installed.
 //! * [`cases`] holds every case, written once as `async fn case<S: TestSchema>(t: &TestDb<S>)`;
 //!   `tests/conformance.rs` stamps them out per schema and backend.
@@ -17,6 +19,8 @@
 //! where a missing database is a failure.
 
 pub mod cases;
+pub mod catalog;
+pub mod drizzle;
 pub mod fixtures;
 pub mod node;
 pub mod raw;

@@ -17,7 +17,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::Write as _;
-use std::panic::AssertUnwindSafe;
 use std::process::{Command, Stdio};
 
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
@@ -27,10 +26,8 @@ use authjs_sea_orm::{
 };
 use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
 use authjs_sea_orm_tests::node::{interop_dir, node_ready};
-use authjs_sea_orm_tests::{Backend, TestDb, cases, with_database};
+use authjs_sea_orm_tests::{Backend, TestDb, cases, drizzle, with_database};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use futures::FutureExt as _;
-use futures::future::LocalBoxFuture;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
@@ -321,15 +318,7 @@ enum Tables {
 
 /// The DDL drizzle-kit generates for the adapter's default tables on `backend`'s dialect.
 fn drizzle_ddl(backend: Backend) -> String {
-    let dialect = match backend {
-        Backend::SqliteMemory | Backend::SqliteFile => "sqlite",
-        Backend::Postgres => "pg",
-        Backend::MySql => "mysql",
-    };
-    let node = NodeDb { backend: "", database: String::new(), env: Vec::new() };
-    let (ok, ddl, stderr) = node.run("drizzle-ddl.mjs", &[dialect], None);
-    assert!(ok && ddl.contains("CREATE TABLE"), "drizzle-kit generate ({dialect}) failed: {stderr}");
-    ddl
+    drizzle::ddl(backend)
 }
 
 /// A fresh database on `backend` (a file for SQLite) holding `tables`. For [`Tables::Drizzle`]: our migration is
@@ -338,12 +327,7 @@ async fn database(backend: Backend, tables: Tables, ddl: Option<&str>) -> Option
     let t = TestDb::new(backend).await?;
     if tables == Tables::Drizzle {
         Migrator::down(&t.db, None).await.unwrap();
-        for statement in ddl.unwrap().split("--> statement-breakpoint") {
-            let statement = statement.trim();
-            if !statement.is_empty() {
-                t.db.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
-            }
-        }
+        drizzle::apply(&t.db, ddl.unwrap()).await;
     }
     Some(t)
 }
@@ -692,56 +676,14 @@ async fn cross_reading(backend: Backend, tables: Tables) {
 // ---------------------------------------------------------------------------------------------------------------
 // Check 3
 
-type Case = fn(&TestDb) -> LocalBoxFuture<'_, ()>;
-
-/// `(name, needs, case)` for every case of [`with_cases!`](authjs_sea_orm_tests::with_cases).
-macro_rules! all_cases {
-    (
-        basic: [$($case:ident [$($need:ident)*]),* $(,)?],
-        concurrent: [$($ccase:ident [$($cneed:ident)*]),* $(,)?]
-    ) => {
-        vec![$((stringify!($case), &[$(stringify!($need)),*][..], {
-            fn run(t: &TestDb) -> LocalBoxFuture<'_, ()> {
-                Box::pin(cases::$case(t))
-            }
-            run as Case
-        }),)* $((stringify!($ccase), &[$(stringify!($cneed)),*][..], {
-            fn run(t: &TestDb) -> LocalBoxFuture<'_, ()> {
-                Box::pin(cases::$ccase(t))
-            }
-            run as Case
-        }),)*]
-    };
-}
-
-/// The conformance cases that hold on Drizzle's own tables on `backend`: all of them on SQLite; on PostgreSQL all but
-/// those needing 64-bit integers (`wide`); on MySQL/MariaDB also not those needing milliseconds in `expires` (`ms`).
-/// `drizzle_schema_differences` pins down what happens instead.
-fn cases_on_drizzle_tables(backend: Backend) -> Vec<(&'static str, Case)> {
-    let all: Vec<(&'static str, &'static [&'static str], Case)> = authjs_sea_orm_tests::with_cases!(all_cases!());
-    let lacks = |need: &&str| match *need {
-        "wide" => !backend.is_sqlite(),
-        "ms" => backend == Backend::MySql,
-        other => panic!("unknown need {other}"),
-    };
-    all.into_iter().filter(|(_, needs, _)| !needs.iter().any(lacks)).map(|(name, _, case)| (name, case)).collect()
-}
-
 /// Each case on a fresh database created from drizzle-kit's DDL; fails listing every case that failed.
 async fn rust_adapter_on_drizzle_schema(backend: Backend) {
     if !node_ready() || TestDb::new(backend).await.is_none() {
         return;
     }
     let ddl = drizzle_ddl(backend);
-    let mut failed = Vec::new();
-    let all = cases_on_drizzle_tables(backend);
-    let ran = all.len();
-    for (name, case) in all {
-        let t = database(backend, Tables::Drizzle, Some(&ddl)).await.unwrap();
-        if AssertUnwindSafe(case(&t)).catch_unwind().await.is_err() {
-            failed.push(name);
-        }
-    }
+    let fresh = || async { database(backend, Tables::Drizzle, Some(&ddl)).await.unwrap() };
+    let (ran, failed) = drizzle::run_cases_on_drizzle_tables(backend, fresh).await;
     assert!(ran >= 45, "{ran} cases ran");
     assert!(failed.is_empty(), "cases failing on Drizzle's own {backend} tables: {failed:?}");
 }
