@@ -4,7 +4,8 @@
 //! drives both, as one browser would: both listen on 127.0.0.1, and cookies are per host, not per port.
 //!
 //! - `node_sign_in_is_shared` / `rust_sign_in_is_shared`: a magic-link sign-in on one app signs the browser in on
-//!   both (`/account` and `/auth/session` of each, as the same user);
+//!   both (`/account` and `/auth/session` of each, as the user row of that address; with `jwt` sessions the cookie is
+//!   a JWE that either app made and the other decodes, and no session row is written);
 //! - `links_work_on_either_app_once`: a link mailed by one app signs in on the other, once: a second use is refused
 //!   by both apps;
 //! - `sign_out_on_either_app_ends_the_session_on_both`: both directions; the two apps also hand out the same CSRF
@@ -25,6 +26,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use authjs_sea_orm::Adapter;
+use authjs_sea_orm::axum::SessionStrategy;
+use authjs_sea_orm::entity::session;
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm_tests::node::{interop_dir, node_ready};
 use authjs_sea_orm_tests::{Backend, EmptyDb, TestDb};
@@ -32,6 +35,7 @@ use axum::http::StatusCode;
 use common::{RustApp, SECRET, SESSION_COOKIE, browser_client, hidden_field, location};
 use example_axum::Config;
 use reqwest::cookie::{CookieStore, Jar};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 use url::Url;
 
@@ -55,15 +59,12 @@ impl Strategy {
         }
     }
 
-    /// Sets the strategy on the example app's configuration.
-    fn configure(self, _config: &mut Config) {
-        match self {
-            // The example's default.
-            Strategy::Database => {}
-            // Needs the example's JWT sessions (a `Config` setting for `AUTH_SESSION_STRATEGY=jwt`); until then the
-            // `jwt` cases are ignored.
-            Strategy::Jwt => {}
-        }
+    /// Sets the strategy on the example app's configuration (`AUTH_SESSION_STRATEGY` of `Config::from_env`).
+    fn configure(self, config: &mut Config) {
+        config.auth.strategy = match self {
+            Strategy::Database => SessionStrategy::Database,
+            Strategy::Jwt => SessionStrategy::Jwt,
+        };
     }
 }
 
@@ -305,10 +306,19 @@ impl Apps {
             assert_eq!(session["user"]["email"], Value::from(email.as_str()), "{side:?} /auth/session: {session}");
             assert!(session["expires"].is_string(), "{side:?} /auth/session has `expires`: {session}");
         }
-        if self.strategy == Strategy::Database {
-            let token = self.session_cookie().unwrap();
-            let (_, user) = self.rust.adapter.get_session_and_user(&token).await.unwrap().expect("a session row");
-            assert_eq!((user.id.as_str(), user.email.as_deref()), (id.as_str(), Some(email.as_str())));
+        let stored = self.rust.adapter.get_user_by_email(&email).await.unwrap().expect("the user row");
+        assert_eq!(stored.id, id, "Node's signed-in user is the user row of {email}");
+        let token = self.session_cookie().unwrap();
+        match self.strategy {
+            Strategy::Database => {
+                let (_, user) = self.rust.adapter.get_session_and_user(&token).await.unwrap().expect("a session row");
+                assert_eq!(user.id, id, "the cookie's session row belongs to the user");
+            }
+            Strategy::Jwt => {
+                assert_eq!(token.split('.').count(), 5, "a JWT session cookie holds a compact JWE");
+                let rows = session::Entity::find().count(self.rust.adapter.connection()).await.unwrap();
+                assert_eq!(rows, 0, "JWT sessions write no session row");
+            }
         }
         (id, email)
     }
@@ -434,7 +444,7 @@ macro_rules! backends {
 
                 mod jwt {
                     use super::*;
-                    cases!($backend, Jwt, #[ignore = "needs JWT sessions in example-axum (Strategy::configure)"]);
+                    cases!($backend, Jwt);
                 }
             }
         )*
