@@ -67,14 +67,16 @@
 //!   callback, sign-out and a session endpoint, each `POST` CSRF-protected ([`csrf`]), the pages replaceable
 //!   ([`magic_link::MagicLinkPages`]).
 //!
-//! The session cookie is Auth.js's (`authjs.session-token`), so a Next.js app using Auth.js with database sessions on
-//! the same tables accepts it, and the reverse.
+//! The session cookie is Auth.js's (`authjs.session-token`, or next-auth v4's `next-auth.session-token`), holding a
+//! database session's token or, with `session_strategy: jwt`, an Auth.js session JWT; so a Next.js app using Auth.js
+//! on the same tables and secret accepts it, and the reverse. [`SignedIn`] and [`MaybeSignedIn`] follow the strategy.
 //!
 //! # Settings
 //!
-//! The `settings.auth` block of the Loco config ([`AuthSettings`]): `secret` (else `AUTH_SECRET`), `secure`,
-//! `cookie_name`, `max_age_secs`, `update_age_secs`, `verification_max_age_secs`, `hash_session_tokens`, and for the
-//! routes `url`, `email_from`, `after_sign_in`, `after_sign_out`.
+//! The `settings.auth` block of the Loco config ([`AuthSettings`]): `secret` (else the environment's secrets, as
+//! Auth.js reads them), `previous_secrets`, `session_strategy` (else `AUTH_SESSION_STRATEGY`), `conventions` (else
+//! `AUTH_CONVENTIONS`), `secure`, `cookie_name`, `max_age_secs`, `update_age_secs`, `verification_max_age_secs`,
+//! `hash_session_tokens`, and for the routes `url`, `email_from`, `after_sign_in`, `after_sign_out`.
 //!
 //! # The app's own sign-in flow
 //!
@@ -87,7 +89,8 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use authjs_sea_orm::axum::AuthRejection;
+use authjs_sea_orm::axum::cookies::Conventions;
+use authjs_sea_orm::axum::{AuthRejection, SessionStrategy};
 use authjs_sea_orm::schema::{Schema, Tables};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -103,7 +106,7 @@ pub mod migration;
 
 /// The adapter crate, for what this one does not re-export.
 pub use authjs_sea_orm;
-pub use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, MagicLink, csrf, refresh_session_cookie};
+pub use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, MagicLink, Session, csrf, refresh_session_cookie};
 pub use authjs_sea_orm::{Adapter, SeaOrmAdapter};
 /// The cookie jar of [`Auth::sign_in`] and [`Auth::sign_out`] (axum-extra's), as a handler argument and response part.
 pub use axum_extra::extract::cookie::CookieJar;
@@ -128,15 +131,24 @@ pub type LocoAdapter = SeaOrmAdapter<LocoTables>;
 /// guide): [`AuthInitializer`] refuses them in any other environment.
 pub const INSECURE_SECRET_PREFIX: &str = "insecure-";
 
-/// The `settings.auth` block of the Loco config. Every field is optional; the secret may come from the `AUTH_SECRET`
-/// environment variable instead.
+/// The `settings.auth` block of the Loco config. Every field is optional; the secret, the strategy and the conventions
+/// may come from the environment instead (`AUTH_SECRET`, `AUTH_SESSION_STRATEGY`, `AUTH_CONVENTIONS`, as the Axum
+/// example reads them).
 #[derive(Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
-    /// Secret signing the CSRF cookie and mixed into hashed verification tokens (Auth.js's `AUTH_SECRET`); falls back
-    /// to the `AUTH_SECRET` environment variable. Outside development and test, one starting with
+    /// Secret encrypting session JWTs, signing the CSRF cookie and mixed into hashed verification tokens (Auth.js's
+    /// `AUTH_SECRET`). Falls back to the environment, read as the [`conventions`](Self::conventions)' Auth.js reads
+    /// it (v5: `AUTH_SECRET_3`, `_2`, `_1`, then `AUTH_SECRET`, the first set one current and the others previous;
+    /// v4: `NEXTAUTH_SECRET`, else `AUTH_SECRET`). Outside development and test, one starting with
     /// [`INSECURE_SECRET_PREFIX`] is refused.
     pub secret: Option<String>,
+    /// Older secrets, newest first, still accepted for session JWTs (rotation); used with `secret`.
+    pub previous_secrets: Vec<String>,
+    /// `database` or `jwt` (Auth.js's `session.strategy`); else `AUTH_SESSION_STRATEGY`; else `database`.
+    pub session_strategy: Option<String>,
+    /// `authjs-v5` or `next-auth-v4`: cookie names and JWT format; else `AUTH_CONVENTIONS`; else `authjs-v5`.
+    pub conventions: Option<String>,
     /// Whether cookies are `Secure`; by default, whether the app's URL (`url`, else `server.host`) is `https://`.
     pub secure: Option<bool>,
     /// Session cookie name; by default Auth.js's (`authjs.session-token`, `__Secure-` prefixed when secure).
@@ -165,6 +177,9 @@ impl std::fmt::Debug for AuthSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuthSettings")
             .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("previous_secrets", &self.previous_secrets.iter().map(|_| "[redacted]").collect::<Vec<_>>())
+            .field("session_strategy", &self.session_strategy)
+            .field("conventions", &self.conventions)
             .field("secure", &self.secure)
             .field("cookie_name", &self.cookie_name)
             .field("max_age_secs", &self.max_age_secs)
@@ -204,17 +219,38 @@ impl AuthSettings {
     /// `secure` says otherwise.
     ///
     /// # Errors
-    /// When no secret is configured, neither here nor in `AUTH_SECRET`.
+    /// When no secret is configured, neither here nor in the environment, or the strategy or conventions are not
+    /// known names.
     pub fn to_config(&self, app_url: &str) -> loco_rs::Result<AuthConfig> {
-        let secret = self
-            .secret
-            .clone()
-            .filter(|s| !s.is_empty())
-            .or_else(|| std::env::var("AUTH_SECRET").ok().filter(|s| !s.is_empty()))
-            .ok_or_else(|| {
-                Error::string("authjs-sea-orm-loco: no secret: set the AUTH_SECRET environment variable (or settings.auth.secret in the config)")
-            })?;
-        let mut config = AuthConfig::new(secret);
+        self.to_config_with_env(app_url, |name| std::env::var(name).ok())
+    }
+
+    fn to_config_with_env(&self, app_url: &str, env: impl Fn(&str) -> Option<String>) -> loco_rs::Result<AuthConfig> {
+        let setting =
+            |value: &Option<String>, var: &str| value.clone().or_else(|| env(var)).filter(|s| !s.trim().is_empty());
+        let conventions: Conventions = match setting(&self.conventions, "AUTH_CONVENTIONS") {
+            Some(name) => {
+                name.parse().map_err(|err| Error::string(&format!("authjs-sea-orm-loco: conventions: {err}")))?
+            }
+            None => Conventions::default(),
+        };
+        let strategy: SessionStrategy = match setting(&self.session_strategy, "AUTH_SESSION_STRATEGY") {
+            Some(name) => {
+                name.parse().map_err(|err| Error::string(&format!("authjs-sea-orm-loco: session_strategy: {err}")))?
+            }
+            None => SessionStrategy::default(),
+        };
+        let secrets = match self.secret.clone().filter(|s| !s.is_empty()) {
+            Some(secret) => std::iter::once(secret).chain(self.previous_secrets.iter().cloned()).collect(),
+            None => conventions.secrets_from(&env),
+        };
+        let mut config = AuthConfig::new(String::new()).with_secrets(secrets).ok_or_else(|| {
+            Error::string(
+                "authjs-sea-orm-loco: no secret: set the AUTH_SECRET environment variable (or settings.auth.secret in the config)",
+            )
+        })?;
+        config.strategy = strategy;
+        config.conventions = conventions;
         config.secure =
             self.secure.unwrap_or_else(|| app_url.trim_start().to_ascii_lowercase().starts_with("https://"));
         config.cookie_name.clone_from(&self.cookie_name);
@@ -243,7 +279,7 @@ impl AuthSettings {
 /// Refuses a development secret outside development and test.
 fn check_secret(config: &AuthConfig, environment: &Environment) -> loco_rs::Result<()> {
     let development = matches!(environment, Environment::Development | Environment::Test);
-    if !development && config.secret.starts_with(INSECURE_SECRET_PREFIX) {
+    if !development && config.secrets().any(|secret| secret.starts_with(INSECURE_SECRET_PREFIX)) {
         return Err(Error::string(&format!(
             "authjs-sea-orm-loco: the secret is a development one (it starts with `{INSECURE_SECRET_PREFIX}`), refused \
              in the `{environment}` environment: set AUTH_SECRET to a long random value"
@@ -528,6 +564,48 @@ mod tests {
             assert!(err.contains("AUTH_SECRET") && !err.contains("development-secret"), "{err}");
         }
         assert!(check_secret(&AuthConfig::new("a long random value"), &Environment::Production).is_ok());
+    }
+
+    #[test]
+    fn strategy_conventions_and_secrets_come_from_settings_or_the_environment() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        };
+        let env = vars(&[
+            ("AUTH_SECRET", "oldest"),
+            ("AUTH_SECRET_1", "newest"),
+            ("AUTH_SESSION_STRATEGY", "jwt"),
+            ("AUTH_CONVENTIONS", "next-auth-v4"),
+            ("NEXTAUTH_SECRET", "v4 secret"),
+        ]);
+        let config = AuthSettings::default().to_config_with_env("http://localhost", env).unwrap();
+        assert_eq!((config.strategy, config.conventions), (SessionStrategy::Jwt, Conventions::NextAuthV4));
+        assert_eq!(config.secret, "v4 secret");
+        assert_eq!(config.cookie_name(), "next-auth.session-token");
+
+        let v5 = AuthSettings { conventions: Some("authjs-v5".into()), ..AuthSettings::default() };
+        let config = v5.to_config_with_env("http://localhost", env).unwrap();
+        assert_eq!(config.secrets().collect::<Vec<_>>(), ["newest", "oldest"]);
+        assert_eq!(config.strategy, SessionStrategy::Jwt);
+
+        let settings = AuthSettings {
+            secret: Some("s".into()),
+            previous_secrets: vec!["p".into()],
+            session_strategy: Some("database".into()),
+            ..AuthSettings::default()
+        };
+        let config = settings.to_config_with_env("http://localhost", env).unwrap();
+        assert_eq!(config.secrets().collect::<Vec<_>>(), ["s", "p"]);
+        assert_eq!((config.strategy, config.conventions), (SessionStrategy::Database, Conventions::NextAuthV4));
+        assert!(!format!("{settings:?}").contains("\"p\""));
+
+        let bad = AuthSettings { session_strategy: Some("cookie".into()), ..settings.clone() };
+        assert!(bad.to_config_with_env("http://localhost", env).is_err());
+        assert!(AuthSettings::default().to_config_with_env("http://localhost", vars(&[])).is_err(), "no secret");
+
+        // A development secret among the previous ones is refused in production too.
+        let rotated = AuthConfig { previous_secrets: vec!["insecure-old".into()], ..AuthConfig::new("good") };
+        assert!(check_secret(&rotated, &Environment::Production).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `GET /auth/sign-in` | the sign-in form (an e-mail field); signed in, who and a sign-out button |
 //! | `POST /auth/sign-in` | stores a verification token and mails the link through Loco's mailer (`ctx.mailer`) |
-//! | `GET /auth/callback/email?token=..&email=..` | uses the token up, creates the user on first sign-in, starts a database session (the Auth.js cookie) and redirects to `settings.auth.after_sign_in` (`/`) |
+//! | `GET /auth/callback/email?token=..&email=..` | uses the token up, creates the user on first sign-in, starts a session (database or JWT, per `session_strategy`; the Auth.js cookie) and redirects to `settings.auth.after_sign_in` (`/`) |
 //! | `POST /auth/sign-out` | ends the session, redirects to `settings.auth.after_sign_out` (`/`) |
 //! | `GET /auth/session` | the signed-in user as JSON (`{"user": {"id", "name", "email", "image"}, "expires"}`), Loco's 401 when signed out |
 //!
@@ -428,7 +428,7 @@ async fn session<T: Schema>(SignedIn(current): SignedIn<SeaOrmAdapter<T>>) -> Re
     let CurrentSession { session, user } = current;
     let body = json!({
         "user": { "id": user.id, "name": user.name, "email": user.email, "image": user.image },
-        "expires": session.expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "expires": session.expires().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     });
     axum::Json(body).into_response()
 }

@@ -270,6 +270,7 @@ async fn the_adapter_writes_starter_valid_rows(t: &TestDb) {
 
     // Sessions, accounts, authenticators and tokens on the auth tables.
     let (_jar, session) = auth.sign_in(authjs_sea_orm_loco::CookieJar::new(), &user.id).await.unwrap();
+    let session = session.database().cloned().expect("database sessions by default");
     let (found, owner) = adapter.get_session_and_user(&session.session_token).await.unwrap().unwrap();
     assert_eq!((found.user_id.as_str(), owner.id.as_str()), (user.id.as_str(), user.id.as_str()));
     let account = AdapterAccount::new(&user.id, AccountType::Oauth, "github", "gh-1");
@@ -292,6 +293,17 @@ async fn the_adapter_writes_starter_valid_rows(t: &TestDb) {
     adapter.create_verification_token(token.clone()).await.unwrap();
     let used = adapter.use_verification_token("x@example.com", "t").await.unwrap().unwrap();
     assert_eq!(used.expires.timestamp_millis(), expires.timestamp_millis());
+
+    // JWT sessions on the starter's integer user ids: the token's `sub` loads the `users` row, no session row.
+    let mut jwt_config = auth.config().clone();
+    jwt_config.strategy = authjs_sea_orm_loco::authjs_sea_orm::axum::SessionStrategy::Jwt;
+    let jwt_auth: Auth<LocoAdapter> = Auth::new(SeaOrmAdapter::with_schema(db.clone()), jwt_config);
+    let (jar, jwt_session) = jwt_auth.sign_in(authjs_sea_orm_loco::CookieJar::new(), &user.id).await.unwrap();
+    assert_eq!(jwt_session.jwt().and_then(|claims| claims.sub.as_deref()), Some(user.id.as_str()));
+    let (current, _) = jwt_auth.session(&jar).await.unwrap().expect("the JWT cookie signs in");
+    assert_eq!(current.user.extra, row, "the whole users row");
+    assert_eq!(adapter.list_sessions_by_user_id(&user.id).await.unwrap().len(), 1, "only the database session");
+    assert!(auth.session(&jar).await.unwrap().is_none(), "a JWT is no database session");
 
     // Deleting the user cascades to the auth tables.
     let extra = AdapterSession { session_token: "s2".into(), user_id: user.id.clone(), expires };
