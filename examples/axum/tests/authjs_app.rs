@@ -301,11 +301,15 @@ impl Apps {
         assert_eq!(rust.status(), StatusCode::OK, "Rust /account: signed in");
         let page = rust.text().await.unwrap();
         assert!(page.contains(&email), "Rust /account names {email}");
-        for side in [Rust, Node] {
-            let session = self.session_json(side).await;
+        let (rust, node) = (self.session_json(Rust).await, self.session_json(Node).await);
+        for (side, session) in [(Rust, &rust), (Node, &node)] {
             assert_eq!(session["user"]["email"], Value::from(email.as_str()), "{side:?} /auth/session: {session}");
             assert!(session["expires"].is_string(), "{side:?} /auth/session has `expires`: {session}");
         }
+        // Auth.js's shape on both: the same keys, the same user part.
+        let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        assert_eq!(keys(&rust), keys(&node), "/auth/session: Rust {rust}, Node {node}");
+        assert_eq!(rust["user"], node["user"], "/auth/session's user");
         let stored = self.rust.adapter.get_user_by_email(&email).await.unwrap().expect("the user row");
         assert_eq!(stored.id, id, "Node's signed-in user is the user row of {email}");
         let token = self.session_cookie().unwrap();
