@@ -85,8 +85,9 @@ impl Dialect {
     }
 
     /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
-    /// and integer milliseconds columns are possible in custom tables), else the Auth.js encoding of the backend
-    /// (SQLite epoch milliseconds, PostgreSQL `timestamp` and MySQL `DATETIME` holding UTC). MySQL's `DATETIME` holds
+    /// and integer milliseconds columns are possible in custom tables; a `Timestamp` column holds ISO-8601 text on
+    /// SQLite, as Prisma writes it), else the Auth.js encoding of the backend (SQLite epoch milliseconds,
+    /// PostgreSQL `timestamp` and MySQL `DATETIME` holding UTC). MySQL's `DATETIME` holds
     /// years 1000 to 9999 (the driver cannot even encode some dates outside them): others are invalid input there.
     pub(crate) fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value, Error> {
         let instant = instant.map(Timestamp::new);
@@ -98,9 +99,26 @@ impl Dialect {
         }
         Ok(match col.def().get_column_type() {
             ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
+            ColumnType::Timestamp if self.backend == DbBackend::Sqlite => Value::String(instant.map(iso_text)),
             ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
             _ => Timestamp::opt_to_value(instant, self.backend),
         })
+    }
+
+    /// `col < instant`, for date column `col`. A SQLite `Timestamp` column (ISO-8601 text, see [`Dialect::date`])
+    /// may also hold epoch milliseconds, as Prisma before its driver adapters wrote them: each row is compared in its
+    /// own encoding (SQLite orders every integer before every text).
+    pub(crate) fn date_before<C: ColumnTrait>(&self, col: C, instant: DateTime<Utc>) -> Result<Expr, Error> {
+        let value = self.date(col, Some(instant))?;
+        if !(self.backend == DbBackend::Sqlite && matches!(col.def().get_column_type(), ColumnType::Timestamp)) {
+            return Ok(col.lt(value));
+        }
+        let column = || Expr::col(col.as_column_ref());
+        let millis = Expr::val(Timestamp::new(instant).timestamp_millis());
+        Ok(Expr::cust_with_exprs(
+            "CASE WHEN typeof(?) = 'text' THEN ? < ? ELSE ? < ? END",
+            [column(), column(), Expr::val(value), column(), millis],
+        ))
     }
 
     /// `col = value`, true only where the stored key equals `value` byte for byte, whatever the column's collation.
@@ -129,6 +147,12 @@ impl Dialect {
         };
         plain.and(exact)
     }
+}
+
+/// `t` as Prisma's SQLite driver adapter stores a `DateTime`: ISO-8601 UTC with milliseconds and an offset
+/// (`2026-01-02T03:04:05.678+00:00`). Fixed width from year 0 to 9999, so text comparison is time order.
+pub(crate) fn iso_text(t: Timestamp) -> String {
+    t.to_utc().format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()
 }
 
 #[cfg(test)]

@@ -122,6 +122,7 @@ pub mod jwt;
 #[cfg(feature = "migration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
 pub mod migration;
+pub mod prisma;
 pub mod schema;
 mod sea_orm_adapter;
 mod table_macros;

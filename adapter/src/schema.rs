@@ -154,6 +154,13 @@ pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     fn before_insert(user: &mut NewUser<Self::NewExtra>) {
         let _ = user;
     }
+
+    /// Values written on every `update_user` beside the changed fields: an `updatedAt` column kept by the app's
+    /// ORM rather than the database, say (Prisma's `@updatedAt`). None by default.
+    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The account table (`account` by default).
@@ -180,6 +187,20 @@ pub trait AccountTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     const ID_TOKEN: Self::Column;
     /// OAuth session state.
     const SESSION_STATE: Self::Column;
+
+    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
+    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
+    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
+
+    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
+    /// default.
+    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The session table (`session` by default).
@@ -190,6 +211,20 @@ pub trait SessionTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     const USER_ID: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
+
+    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
+    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
+    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
+
+    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
+    /// default.
+    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The verification token table (`verificationToken` by default).
@@ -200,6 +235,13 @@ pub trait VerificationTokenTable: EntityTrait<ActiveModel: TryIntoModel<Self::Mo
     const TOKEN: Self::Column;
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
+
+    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
+    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
+    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The authenticator table (`authenticator` by default).
@@ -220,6 +262,20 @@ pub trait AuthenticatorTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>
     const CREDENTIAL_BACKED_UP: Self::Column;
     /// Transports.
     const TRANSPORTS: Self::Column;
+
+    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
+    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
+    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
+
+    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
+    /// default.
+    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The five tables an adapter works on.

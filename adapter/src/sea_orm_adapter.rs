@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait, FromQueryResult,
-    JoinType, QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -293,6 +293,15 @@ impl<T: Schema> SeaOrmAdapter<T> {
     }
 }
 
+/// Adds the table's own `values` (an `updatedAt`, say) to `stmt` when it changes anything.
+fn touch<C: sea_orm::sea_query::IntoIden>(stmt: &mut UpdateStatement, values: Vec<(C, Value)>) {
+    if !stmt.get_values().is_empty() {
+        for (column, value) in values {
+            stmt.value(column, value);
+        }
+    }
+}
+
 /// Adds `column = value` to `stmt` when `update` is `Some`.
 fn set<C: sea_orm::sea_query::IntoIden, V: Into<Value>>(
     stmt: &mut UpdateStatement,
@@ -382,6 +391,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             set(&mut stmt, Some(col), update.email_verified.map(|v| self.dialect.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
+        touch(&mut stmt, <U<T>>::update_values(self.dialect.backend()));
         let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id));
         let updated = self.update_row(Record::User, stmt, reread).await?;
         updated.as_ref().map(convert::user::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
@@ -403,7 +413,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let key = self.account_key::<A<T>>(&account.provider, &account.provider_account_id);
-        let values = vec![
+        let mut values = vec![
             (<A<T>>::USER_ID, user_id),
             (<A<T>>::TYPE, account.r#type.as_str().into()),
             (<A<T>>::PROVIDER, account.provider.into()),
@@ -416,6 +426,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             (<A<T>>::ID_TOKEN, account.id_token.into()),
             (<A<T>>::SESSION_STATE, account.session_state.into()),
         ];
+        values.extend(<A<T>>::insert_values(self.dialect.backend()));
         let created = self.insert_row(Record::Account, values, |_| <A<T>>::find().filter(key)).await?;
         convert::account::<A<T>>(&created)
     }
@@ -438,11 +449,12 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             .ok_or_else(|| Error::InvalidInput(format!("a session token cannot start with {HASHED_TOKEN_MARK}")))?
             .into_owned();
         let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_str());
-        let values = vec![
+        let mut values = vec![
             (<S<T>>::SESSION_TOKEN, stored.into()),
             (<S<T>>::USER_ID, user_id),
             (<S<T>>::EXPIRES, self.dialect.date(<S<T>>::EXPIRES, Some(session.expires))?),
         ];
+        values.extend(<S<T>>::insert_values(self.dialect.backend()));
         let created = self.insert_row(Record::Session, values, |_| <S<T>>::find().filter(key)).await?;
         Ok(self.with_raw_token(convert::session::<S<T>>(&created)?, &session.session_token))
     }
@@ -483,6 +495,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             Some(<S<T>>::EXPIRES),
             update.expires.map(|e| self.dialect.date(<S<T>>::EXPIRES, Some(e))).transpose()?,
         );
+        touch(&mut stmt, <S<T>>::update_values(self.dialect.backend()));
         let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
         let updated = updated.as_ref().map(convert::session::<S<T>>).transpose()?;
         Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
@@ -502,11 +515,12 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
         type V<T> = VToken<T>;
         let key = self.vt_key::<V<T>>(&token.identifier, &token.token);
-        let values = vec![
+        let mut values = vec![
             (<V<T>>::IDENTIFIER, token.identifier.into()),
             (<V<T>>::TOKEN, token.token.into()),
             (<V<T>>::EXPIRES, self.dialect.date(<V<T>>::EXPIRES, Some(token.expires))?),
         ];
+        values.extend(<V<T>>::insert_values(self.dialect.backend()));
         let created = self.insert_row(Record::VerificationToken, values, |_| <V<T>>::find().filter(key)).await?;
         convert::verification_token::<V<T>>(&created)
     }
@@ -539,7 +553,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let key = self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.as_str());
-        let values = vec![
+        let mut values = vec![
             (<Au<T>>::CREDENTIAL_ID, authenticator.credential_id.into()),
             (<Au<T>>::USER_ID, user_id),
             (<Au<T>>::PROVIDER_ACCOUNT_ID, authenticator.provider_account_id.into()),
@@ -549,6 +563,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             (<Au<T>>::CREDENTIAL_BACKED_UP, authenticator.credential_backed_up.into()),
             (<Au<T>>::TRANSPORTS, authenticator.transports.into()),
         ];
+        values.extend(<Au<T>>::insert_values(self.dialect.backend()));
         let created = self.insert_row(Record::Authenticator, values, |_| <Au<T>>::find().filter(key)).await?;
         convert::authenticator::<Au<T>>(&created)
     }
@@ -563,11 +578,12 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn update_authenticator_counter(&self, credential_id: &str, counter: i64) -> Result<AdapterAuthenticator> {
         type Au<T> = Authn<T>;
         let key = self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id);
-        let stmt = Query::update()
+        let mut stmt = Query::update()
             .table(<Au<T>>::default().table_ref())
             .value(<Au<T>>::COUNTER, counter)
             .and_where(key.clone())
             .to_owned();
+        touch(&mut stmt, <Au<T>>::update_values(self.dialect.backend()));
         let updated = self.update_row(Record::Authenticator, stmt, <Au<T>>::find().filter(key)).await?;
         updated.as_ref().map(convert::authenticator::<Au<T>>).transpose()?.ok_or(Error::NotFound(Record::Authenticator))
     }
@@ -584,6 +600,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
         set(&mut stmt, Some(<A<T>>::SCOPE), update.scope);
         set(&mut stmt, Some(<A<T>>::ID_TOKEN), update.id_token);
         set(&mut stmt, Some(<A<T>>::SESSION_STATE), update.session_state);
+        touch(&mut stmt, <A<T>>::update_values(self.dialect.backend()));
         let updated = self.update_row(Record::Account, stmt, <A<T>>::find().filter(key)).await?;
         updated.as_ref().map(convert::account::<A<T>>).transpose()?.ok_or(Error::NotFound(Record::Account))
     }
@@ -603,11 +620,11 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         type S<T> = Session<T>;
-        self.delete_where::<S<T>>(<S<T>>::EXPIRES.lt(self.dialect.date(<S<T>>::EXPIRES, Some(now))?)).await
+        self.delete_where::<S<T>>(self.dialect.date_before(<S<T>>::EXPIRES, now)?).await
     }
 
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
         type V<T> = VToken<T>;
-        self.delete_where::<V<T>>(<V<T>>::EXPIRES.lt(self.dialect.date(<V<T>>::EXPIRES, Some(now))?)).await
+        self.delete_where::<V<T>>(self.dialect.date_before(<V<T>>::EXPIRES, now)?).await
     }
 }

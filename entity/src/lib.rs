@@ -23,6 +23,7 @@ pub mod prelude;
 
 pub mod account;
 pub mod authenticator;
+pub mod prisma;
 pub mod session;
 pub mod timestamp;
 pub mod user;

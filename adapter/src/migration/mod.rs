@@ -43,6 +43,7 @@ pub use sea_orm_migration::{MigrationName, MigrationTrait, MigratorTrait, Schema
 pub mod adopt;
 pub mod m20261126_000001_create_auth_tables;
 pub mod m20261127_000001_no_pad_keys;
+pub mod prisma;
 pub mod v1;
 
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.

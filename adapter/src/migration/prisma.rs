@@ -1,0 +1,114 @@
+//! The migration that creates the tables of the [Prisma preset](crate::prisma) on a new database: exactly what
+//! `prisma migrate` creates from the Auth.js v5 Prisma schema on each backend (PascalCase tables, `TEXT` and
+//! `TIMESTAMP(3)` on PostgreSQL, `VARCHAR(191)`/`TEXT` and `DATETIME(3)` with `utf8mb4_unicode_ci` on MySQL/MariaDB,
+//! `DATETIME` on SQLite; Prisma's constraint names `User_pkey`, `User_email_key`, `Account_userId_fkey`, ...;
+//! foreign keys `ON DELETE CASCADE ON UPDATE CASCADE`). The SQL is the `prisma/*.sql` files next to this module,
+//! one per backend, and never changes: a database it created is indistinguishable from one Prisma migrated.
+//!
+//! Where Prisma's own migrations create the tables (the Next.js app owns them), do not run this: use the preset's
+//! adapter alone.
+//!
+//! ```
+//! use authjs_sea_orm::migration::MigratorTrait;
+//! use authjs_sea_orm::migration::prisma::Migrator;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = authjs_sea_orm::connect("sqlite::memory:").await?;
+//! Migrator::up(&db, None).await?; // or splice `migrations()` into your own Migrator
+//! # Ok(())
+//! # }
+//! ```
+
+use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::prelude::*;
+
+/// The SQL Prisma's migrations run for the Auth.js v5 schema on PostgreSQL.
+pub const POSTGRES_SQL: &str = include_str!("prisma/postgres.sql");
+/// The same on MySQL and MariaDB.
+pub const MYSQL_SQL: &str = include_str!("prisma/mysql.sql");
+/// The same on SQLite.
+pub const SQLITE_SQL: &str = include_str!("prisma/sqlite.sql");
+
+/// The tables, in the order they are created (dropped in reverse).
+pub const TABLES: [&str; 5] = ["User", "Account", "Session", "VerificationToken", "Authenticator"];
+
+/// The SQL for `backend`.
+pub fn sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => POSTGRES_SQL,
+        DbBackend::MySql => MYSQL_SQL,
+        _ => SQLITE_SQL,
+    }
+}
+
+/// The statements of `script`, one per `;`-terminated statement, comments dropped.
+fn statements(script: &str) -> impl Iterator<Item = String> + '_ {
+    script.split(";\n").filter_map(|stmt| {
+        let sql: Vec<&str> = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
+        let sql = sql.join("\n");
+        let sql = sql.trim().trim_end_matches(';');
+        (!sql.is_empty()).then(|| sql.to_owned())
+    })
+}
+
+/// Creates the Prisma preset's tables ([`sql`]); `down` drops them.
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261127_000002_create_prisma_auth_tables"
+    }
+}
+
+// `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for stmt in statements(sql(db.get_database_backend())) {
+            db.execute_unprepared(&stmt).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in TABLES.iter().rev() {
+            manager.drop_table(Table::drop().table(Alias::new(*table)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The Prisma preset's migrations, oldest first, to include in an application's `Migrator`.
+pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(Migration)]
+}
+
+/// A migrator that runs only the Prisma preset's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        migrations()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_backend_creates_five_tables_three_unique_indexes_and_three_cascades() {
+        for backend in [DbBackend::Postgres, DbBackend::MySql, DbBackend::Sqlite] {
+            let all: Vec<String> = statements(sql(backend)).collect();
+            assert_eq!(all.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 5, "{backend:?}");
+            let text = sql(backend);
+            assert_eq!(text.matches("UNIQUE INDEX").count(), 3, "{backend:?}");
+            assert_eq!(text.matches("ON DELETE CASCADE ON UPDATE CASCADE").count(), 3, "{backend:?}");
+            assert!(all.iter().all(|s| !s.contains("--") && !s.ends_with(';')), "{backend:?}");
+        }
+    }
+}
