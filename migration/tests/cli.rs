@@ -1,6 +1,7 @@
 //! Drives the real migration runner (`cargo run -p migration -- ...`) in a temporary working directory: the default
 //! SQLite file, `DATABASE_URL` from `.env`, every subcommand, and clean failures (one `error:` line, no panic, no
-//! password) for a bad or unreachable database URL.
+//! password) for a bad or unreachable database URL; adoption of a SQLite file made by drizzle-kit (`up`, `status`,
+//! `--adopt-indexes`, `down`, `fresh` refused).
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -231,4 +232,118 @@ fn unreachable_server_fails_cleanly() {
     assert!(run.stderr().contains("postgres://u:***@127.0.0.1:1/db"), "the URL is not shown:\n{}", run.stderr());
     eprintln!("unreachable server: the runner gave up after {:.1} s", run.elapsed.as_secs_f64());
     assert!(run.elapsed < Duration::from_secs(60), "the runner took {:?} to give up", run.elapsed);
+}
+
+/// A Next.js app's SQLite file, its tables created by drizzle-kit: `up` adopts them and says so, `status` lists the
+/// adoption, a second `up` is a no-op, `--adopt-indexes` adds exactly the four indexes (and a later run without it
+/// still works), `fresh` is refused, `down` forgets the adoption and leaves the app's tables as they were.
+#[tokio::test]
+async fn adopts_a_drizzle_sqlite_file() {
+    use authjs_sea_orm::migration::adopt::RECORD_TABLE;
+    use authjs_sea_orm_tests::{Backend, catalog, drizzle, node};
+
+    if !node::node_ready() {
+        return;
+    }
+    let dir = WorkDir::new();
+    let file = dir.path().join("app.db");
+    let url = format!("sqlite://{}", file.display());
+    let snapshot = || async {
+        let db = authjs_sea_orm::connect(&url).await.unwrap();
+        let lines = catalog::snapshot(&db, Backend::SqliteFile, &["seaql_migrations", RECORD_TABLE]).await;
+        db.close().await.unwrap();
+        lines
+    };
+    let db = authjs_sea_orm::connect(&format!("{url}?mode=rwc")).await.unwrap();
+    drizzle::apply(&db, &drizzle::ddl(Backend::SqliteFile)).await;
+    db.close().await.unwrap();
+    let app = snapshot().await;
+
+    let up = run_with_url(dir.path(), &url, &["up"]);
+    up.assert_success();
+    let out = up.all();
+    assert!(out.contains("Adopted the existing tables (checked, recorded, not altered)"), "{out}");
+    for table in AUTH_TABLES {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(&format!("{table}: created by drizzle-kit"))),
+            "up does not report {table} as adopted from drizzle-kit:\n{out}"
+        );
+    }
+    assert_eq!(snapshot().await, app, "up changed the app's tables");
+
+    let status = run_with_url(dir.path(), &url, &["status"]);
+    status.assert_success();
+    let out = status.all();
+    for migration in [MIGRATION, "m20261127_000001_no_pad_keys"] {
+        assert!(out.lines().any(|l| l.contains(migration) && l.contains("Applied")), "{migration}:\n{out}");
+    }
+    assert!(out.contains(&format!("Adopted tables (recorded in {RECORD_TABLE}):")), "{out}");
+    let adopted: Vec<&str> =
+        out.lines().filter(|l| l.contains("adopted by m20261126_000001_create_auth_tables at")).collect();
+    assert_eq!(adopted.len(), 5, "{out}");
+    assert!(adopted.iter().all(|l| l.contains("created by drizzle-kit") && l.contains("UTC; indexes added: none")));
+    eprintln!("{out}");
+
+    let again = run_with_url(dir.path(), &url, &["up"]);
+    again.assert_success();
+    assert!(again.all().contains("No pending migrations"), "{}", again.all());
+    assert!(!again.all().contains("Adopted the existing tables"), "{}", again.all());
+    assert_eq!(snapshot().await, app);
+
+    // The indexes option, by flag, then by environment: the second time there is nothing to add.
+    let indexed = run_with_url(dir.path(), &url, &["up", "--adopt-indexes"]);
+    indexed.assert_success();
+    assert!(
+        indexed.all().contains(
+            "Indexes for adopted tables: created account_userId_idx, session_userId_idx, session_expires_idx, \
+             verificationToken_expires_idx"
+        ),
+        "{}",
+        indexed.all()
+    );
+    let db = authjs_sea_orm::connect(&url).await.unwrap();
+    let mut added = Vec::new();
+    for table in AUTH_TABLES {
+        added.extend(catalog::index_names(&db, Backend::SqliteFile, table).await);
+    }
+    db.close().await.unwrap();
+    added.sort();
+    let mut expected = vec![
+        "account_userId_idx",
+        "authenticator_credentialID_unique",
+        "session_expires_idx",
+        "session_userId_idx",
+        "user_email_unique",
+        "verificationToken_expires_idx",
+    ];
+    expected.sort_unstable();
+    assert_eq!(added, expected);
+    let by_env = run_command(
+        Command::new(runner()).env("DATABASE_URL", &url).env("AUTHJS_ADOPT_INDEXES", "true"),
+        dir.path(),
+        &["up"],
+    );
+    by_env.assert_success();
+    assert!(by_env.all().contains("Indexes for adopted tables: none to add"), "{}", by_env.all());
+    // Without the option: no "migration file is missing", and the status names the indexes.
+    let status = run_with_url(dir.path(), &url, &["status"]);
+    status.assert_success();
+    assert!(status.all().contains("indexes added: account_userId_idx"), "{}", status.all());
+
+    let fresh = run_with_url(dir.path(), &url, &["fresh"]);
+    assert!(!fresh.output.status.success(), "fresh ran on adopted tables:\n{}", fresh.all());
+    assert_no_panic(&fresh);
+    assert!(fresh.stderr().lines().any(|l| l.starts_with("error: fresh drops every table")), "{}", fresh.stderr());
+    assert_has_auth_tables(&sqlite_tables(&file).await);
+
+    // `down` twice: `m20261127_000001_no_pad_keys`, then the adoption, forgotten with the indexes it added.
+    run_with_url(dir.path(), &url, &["down"]).assert_success();
+    let down = run_with_url(dir.path(), &url, &["down"]);
+    down.assert_success();
+    assert!(down.all().contains("Forgot the adoption of user, account, session, verificationToken, authenticator; the tables are left in place"), "{}", down.all());
+    assert_has_auth_tables(&sqlite_tables(&file).await);
+    assert!(!sqlite_tables(&file).await.contains(RECORD_TABLE));
+    assert_eq!(snapshot().await, app, "down did not leave the app's tables as they were");
+    let status = run_with_url(dir.path(), &url, &["status"]);
+    assert!(status.all().contains("Adopted tables: none"), "{}", status.all());
 }
