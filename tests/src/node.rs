@@ -6,7 +6,7 @@ use std::process::Command;
 
 /// The packages the scripts import, as `node_modules` paths: their absence means `npm ci` has not run (or ran on an
 /// older `package.json`).
-const REQUIRED: [&str; 2] = ["@auth/drizzle-adapter", "@auth/core"];
+const REQUIRED: [&str; 3] = ["@auth/drizzle-adapter", "@auth/core", "next-auth"];
 
 /// `tests/interop`: where the scripts run.
 pub fn interop_dir() -> PathBuf {
