@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages, if missing) and starts PostgreSQL and MariaDB for the test suite, bound to
-# 127.0.0.1 only, with a role that may create databases. Prints the `export` lines the tests read:
+# 127.0.0.1 only, with a role that may create databases, and PgBouncer in transaction pooling mode in front of that
+# PostgreSQL. Prints the `export` lines the tests read:
 #   eval "$(scripts/test-databases.sh)"
 # Idempotent: servers already started by an earlier run are reused. State lives under $AUTHJS_DB_DIR.
 # AUTHJS_DB_DURABLE=1 (the benchmark) starts servers that flush every commit to disk, with the servers' defaults:
@@ -10,12 +11,14 @@ set -euo pipefail
 DB_DIR=${AUTHJS_DB_DIR:-/var/tmp/authjs-sea-orm-db}
 PG_PORT=${AUTHJS_PG_PORT:-55432}
 MY_PORT=${AUTHJS_MY_PORT:-53306}
+PGB_PORT=${AUTHJS_PGBOUNCER_PORT:-56432}
 DURABLE=${AUTHJS_DB_DURABLE:-0}
 log() { echo "test-databases: $*" >&2; }
 
 need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server mariadb-client)
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need_apt+=(pgbouncer)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -86,6 +89,48 @@ GRANT ALL PRIVILEGES ON *.* TO 'authjs'@'localhost';
 CREATE DATABASE IF NOT EXISTS authjs;
 SQL
 
-log "PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MY_PORT"
+# --- PgBouncer ------------------------------------------------------------------------------------------------
+# Transaction pooling in front of the PostgreSQL above, as hosted PostgreSQL poolers run it: a server connection is
+# lent to a client for one transaction (or one statement outside a transaction). Debian bookworm's package is 1.18,
+# which does not track prepared statements (that came in 1.21). Every database name is forwarded (`*`), so the tests'
+# `t_<random>` databases, created on PostgreSQL directly, are reachable through it too. Clients authenticate to
+# PgBouncer with md5 against the private userlist; PgBouncer connects to PostgreSQL as the same role (trust).
+PGB_DIR=$DB_DIR/pgbouncer
+pgb_ready() {
+  PGPASSWORD=authjs as_pg "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGB_PORT" -U authjs -d authjs -tAc 'SELECT 1' \
+    >/dev/null 2>&1
+}
+if ! pgb_ready; then
+  mkdir -p "$PGB_DIR"
+  cat >"$PGB_DIR/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB_PORT
+unix_socket_dir =
+auth_type = md5
+auth_file = $PGB_DIR/userlist.txt
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 20
+; sqlx sends extra_float_digits at start-up; PgBouncer only forwards the parameters it tracks.
+ignore_startup_parameters = extra_float_digits
+logfile = $PGB_DIR/pgbouncer.log
+pidfile = $PGB_DIR/pgbouncer.pid
+INI
+  echo '"authjs" "authjs"' >"$PGB_DIR/userlist.txt"
+  chmod 600 "$PGB_DIR/userlist.txt"
+  # PgBouncer refuses to run as root.
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PGB_DIR"
+  PGB_BIN=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+  as_pg "$PGB_BIN" -d "$PGB_DIR/pgbouncer.ini" >&2
+  for _ in $(seq 1 60); do pgb_ready && break; sleep 0.5; done
+  pgb_ready || { log "PgBouncer did not start:"; tail -n 30 "$PGB_DIR/pgbouncer.log" >&2; exit 1; }
+fi
+
+log "PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MY_PORT, PgBouncer on 127.0.0.1:$PGB_PORT"
 echo "export AUTHJS_TEST_POSTGRES_URL=postgres://authjs:authjs@127.0.0.1:$PG_PORT/authjs"
 echo "export AUTHJS_TEST_MYSQL_URL=mysql://authjs:authjs@127.0.0.1:$MY_PORT/authjs"
+echo "export AUTHJS_TEST_PGBOUNCER_URL=postgres://authjs:authjs@127.0.0.1:$PGB_PORT/authjs"
