@@ -62,6 +62,7 @@
 //! | `runtime-tokio` | | Tokio without TLS |
 //! | `jwt` | | the `jwt` module: Auth.js session JWTs (v5 and next-auth v4), encrypted and decrypted with RustCrypto crates |
 //! | `axum` | | the [`axum`] module (and `jwt`): session extractors for database and JWT sessions, Auth.js cookies, sign-in/out, magic links, CSRF guard |
+//! | `cache` | | the `cache` module: `CachedAdapter`, an in-process cache of `get_session_and_user` around any adapter (moka), with a time-to-live and a bounded size |
 //!
 //! The backend and runtime features forward to sea-orm's (and sea-orm-migration's) features of the same meaning.
 //! Enable at least one backend and a runtime, usually those of your own `sea-orm` dependency.
@@ -100,6 +101,12 @@
 //! (`CurrentSession`, `MaybeSession`) with Auth.js's session rules, and signs users in and out. The
 //! `authjs-sea-orm-loco` crate builds on it for Loco apps.
 //!
+//! # Session cache
+//!
+//! With the `cache` feature, `cache::CachedAdapter` wraps any adapter and answers `get_session_and_user` from memory
+//! for a set time-to-live; this process's own writes (sign-out, session and user updates and deletes) are seen at
+//! once, other processes' within the time-to-live. It is an [`Adapter`] itself, so it goes wherever the adapter went.
+//!
 //! # Migrations
 //!
 //! The [`migration`] module (default feature `migration`) creates the tables: `Migrator::up(&db, None)`, or splice
@@ -112,6 +119,9 @@ mod adapter;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 mod connect;
 mod convert;
 mod dialect;

@@ -119,8 +119,8 @@ pub struct TestDb<S: TestSchema = schemas::Default> {
     pub backend: Backend,
     /// The connection (as returned by `authjs_sea_orm::connect`), for raw reads.
     pub db: DatabaseConnection,
-    /// The adapter under test, on [`TestDb::db`].
-    pub adapter: SeaOrmAdapter<S::Tables>,
+    /// The adapter under test, on [`TestDb::db`] ([`TestSchema::adapter`]).
+    pub adapter: S::Adapter,
     // Last, so the connection is dropped before the database is.
     _cleanup: Cleanup,
 }
@@ -195,7 +195,7 @@ impl TestDb {
 
     fn from_empty<S: TestSchema>(empty: EmptyDb) -> TestDb<S> {
         let EmptyDb { backend, url: _, db, cleanup } = empty;
-        let adapter = SeaOrmAdapter::with_schema(db.clone());
+        let adapter = S::adapter(db.clone());
         TestDb { backend, db, adapter, _cleanup: cleanup }
     }
 }

@@ -6,10 +6,13 @@
 //!   `examples/custom-tables`.
 //! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
 //! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
+//! - [`Cached`]: any of them with the adapter wrapped in `authjs_sea_orm::cache::CachedAdapter` ([`CachedDefault`]).
 
+use std::fmt;
 use std::marker::PhantomData;
 
-use authjs_sea_orm::AdapterUser;
+use authjs_sea_orm::cache::CachedAdapter;
+use authjs_sea_orm::{Adapter, AdapterUser, SeaOrmAdapter};
 use authjs_sea_orm::entity::Timestamp;
 use authjs_sea_orm::migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager, v1};
 use authjs_sea_orm::schema::{IdKind, Schema, Tables, UserTable};
@@ -67,6 +70,12 @@ impl SchemaKind {
 pub trait TestSchema: Send + Sync + 'static {
     /// The adapter's schema.
     type Tables: Schema;
+
+    /// The adapter the cases run on: `SeaOrmAdapter<Self::Tables>`, or a layer around it ([`Cached`]).
+    type Adapter: Adapter<Extra = Extra<Self>, NewExtra = NewExtra<Self>> + Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// The adapter under test on `db`, whose tables [`migrations`](TestSchema::migrations) created.
+    fn adapter(db: DatabaseConnection) -> Self::Adapter;
 
     /// Which schema this is.
     const KIND: SchemaKind;
@@ -146,6 +155,11 @@ pub enum Default {}
 
 impl TestSchema for Default {
     type Tables = Tables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
     const KIND: SchemaKind = SchemaKind::Default;
     const DEFAULT_TABLES: bool = true;
 
@@ -160,6 +174,11 @@ pub enum Plural {}
 
 impl TestSchema for Plural {
     type Tables = example_custom_tables::AppTables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
     const KIND: SchemaKind = SchemaKind::Plural;
 
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
@@ -362,6 +381,11 @@ auth_entities!(
 
 impl TestSchema for Prefixed {
     type Tables = prefixed::Tables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
     const KIND: SchemaKind = SchemaKind::Prefixed;
 }
 
@@ -375,6 +399,11 @@ auth_entities!(
 
 impl TestSchema for UuidIds {
     type Tables = uuid_ids::Tables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
     const KIND: SchemaKind = SchemaKind::UuidIds;
 
     fn supports(backend: Backend) -> bool {
@@ -391,5 +420,44 @@ auth_entities!(
 
 impl TestSchema for IntegerIds {
     type Tables = integer_ids::Tables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
     const KIND: SchemaKind = SchemaKind::IntegerIds;
+}
+
+/// Schema `S` with its adapter wrapped in a [`CachedAdapter`] (default settings): every case then also checks that
+/// the cache answers as the database does.
+pub struct Cached<S>(PhantomData<fn() -> S>);
+
+/// The Auth.js tables through the session cache.
+pub type CachedDefault = Cached<Default>;
+
+impl<S: TestSchema> TestSchema for Cached<S> {
+    type Tables = S::Tables;
+    type Adapter = CachedAdapter<S::Adapter>;
+    const KIND: SchemaKind = S::KIND;
+    const DEFAULT_TABLES: bool = S::DEFAULT_TABLES;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        CachedAdapter::builder(S::adapter(db)).build()
+    }
+
+    fn supports(backend: Backend) -> bool {
+        S::supports(backend)
+    }
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        S::migrations()
+    }
+
+    fn synced(user: User<Self>) -> User<Self> {
+        S::synced(user)
+    }
+
+    fn check_default_extra(user: &User<Self>) {
+        S::check_default_extra(user)
+    }
 }

@@ -82,6 +82,13 @@ schema!(
     specific: [integer_ids_are_consecutive, integer_ids_reject_non_integers]
 );
 
+// The Auth.js tables through `CachedAdapter`: the cache answers every case as the database does.
+schema!(
+    cached_default, CachedDefault,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: [trailing_space_keys_are_distinct]
+);
+
 // PostgreSQL only: native `uuid` columns and a schema `auth`.
 schema!(uuid_ids, UuidIds, backends: [postgres => Postgres], specific: [uuid_ids_are_native]);
 
