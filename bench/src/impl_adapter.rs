@@ -1,4 +1,5 @@
-//! The workload through [`SeaOrmAdapter`], as an application calls it.
+//! The workload through [`SeaOrmAdapter`] (or any [`Adapter`] on the default tables, such as the `CachedAdapter`
+//! around it), as an application calls it.
 
 use async_trait::async_trait;
 use authjs_sea_orm::{
@@ -13,10 +14,10 @@ pub(crate) fn date(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).expect("plan dates are in range")
 }
 
-pub(crate) struct AdapterWorkload(pub(crate) SeaOrmAdapter);
+pub(crate) struct AdapterWorkload<A = SeaOrmAdapter>(pub(crate) A);
 
 #[async_trait]
-impl Workload for AdapterWorkload {
+impl<A: Adapter<Extra = (), NewExtra = ()> + 'static> Workload for AdapterWorkload<A> {
     async fn create_user(&self, u: &UserSpec) -> Result<(String, String)> {
         let user = self
             .0

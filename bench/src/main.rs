@@ -32,8 +32,9 @@ struct Args {
     /// Backends, comma-separated: sqlite-file, sqlite-memory, postgres, mariadb.
     #[arg(long, value_delimiter = ',', default_value = "sqlite-file,sqlite-memory,postgres,mariadb")]
     backends: Vec<String>,
-    /// Implementations, comma-separated: adapter, floor, drizzle.
-    #[arg(long, value_delimiter = ',', default_value = "adapter,floor,drizzle")]
+    /// Implementations, comma-separated: adapter, cached (the adapter behind `authjs_sea_orm::cache::CachedAdapter`,
+    /// default settings: 30 s, 10,000 sessions), floor, drizzle.
+    #[arg(long, value_delimiter = ',', default_value = "adapter,cached,floor,drizzle")]
     impls: Vec<String>,
     /// Connections per pool, and concurrent callers of the last phase.
     #[arg(long, default_value_t = 16)]
@@ -181,6 +182,7 @@ async fn main() -> Result<()> {
                 .collect();
             let run = BackendRun { backend: backend.name().to_owned(), impls };
             println!("{}", report::workload_table(&run.backend, &run.impls));
+            println!("{}", report::cache_table(&run.backend, &run.impls));
             runs.push(run);
         }
         println!(
@@ -237,6 +239,13 @@ async fn start_impl(
             let t = db::fresh(s, backend, tag).await?;
             let conn = db::sea_orm(s, &t).await?;
             let w = impl_adapter::AdapterWorkload(authjs_sea_orm::SeaOrmAdapter::new(conn.clone()));
+            Box::new(Runner::new(w, plan, move || async move { Ok(conn.close().await?) }))
+        }
+        "cached" => {
+            let t = db::fresh(s, backend, tag).await?;
+            let conn = db::sea_orm(s, &t).await?;
+            let adapter = authjs_sea_orm::SeaOrmAdapter::new(conn.clone());
+            let w = impl_adapter::AdapterWorkload(authjs_sea_orm::cache::CachedAdapter::builder(adapter).build());
             Box::new(Runner::new(w, plan, move || async move { Ok(conn.close().await?) }))
         }
         "floor" => {

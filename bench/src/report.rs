@@ -48,6 +48,7 @@ fn label(name: &str) -> &str {
     match name {
         "adapter" => "SeaOrmAdapter",
         "floor" => "sqlx floor",
+        "cached" => "CachedAdapter",
         "drizzle" => "Drizzle (Node)",
         other => other,
     }
@@ -76,6 +77,40 @@ pub(crate) fn workload_table(backend: &str, impls: &[(String, Vec<PhaseResult>)]
         }
         let r = |other| ratio(impls, other, phase).map_or("-".into(), |r| format!("{r:.2}"));
         let _ = writeln!(out, " {} | {} |", r("floor"), r("drizzle"));
+    }
+    out
+}
+
+/// The session lookups of the cached adapter (`cached`) beside the uncached one and Drizzle, with the cache's target
+/// (≥ 10× Drizzle, hits under 5 µs p50: in these phases most calls are hits, so the p50 is a hit's). Empty when
+/// `cached` did not run.
+pub(crate) fn cache_table(backend: &str, impls: &[(String, Vec<PhaseResult>)]) -> String {
+    let phases = ["get_session_and_user", "get_session_and_user x16"];
+    if phases.iter().all(|p| find(impls, "cached", p).is_none()) {
+        return String::new();
+    }
+    let mut out = format!(
+        "### {backend}: session cache\n\n| phase | CachedAdapter ops/s | p50 µs | p99 µs | cached/adapter | cached/Drizzle | \
+         ≥ 10× Drizzle, p50 < 5 µs |\n|---|---:|---:|---:|---:|---:|---|\n"
+    );
+    for phase in phases {
+        let Some(c) = find(impls, "cached", phase) else { continue };
+        let over = |other| find(impls, other, phase).map(|o| c.ops_per_s() / o.ops_per_s());
+        let shown = |r: Option<f64>| r.map_or("-".into(), |r| format!("{r:.2}"));
+        let verdict = match over("drizzle") {
+            Some(r) if r >= 10.0 && c.quantile(0.5) < 5.0 => "holds",
+            Some(_) => "MISSES",
+            None => "-",
+        };
+        let _ = writeln!(
+            out,
+            "| {phase} | {} | {} | {} | {} | {} | {verdict} |",
+            num(c.ops_per_s()),
+            num(c.quantile(0.5)),
+            num(c.quantile(0.99)),
+            shown(over("adapter")),
+            shown(over("drizzle")),
+        );
     }
     out
 }
