@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (from Debian packages, if missing) and starts PostgreSQL and MariaDB for the test suite, bound to
-# 127.0.0.1 only, with a role that may create databases, and PgBouncer in transaction pooling mode in front of that
-# PostgreSQL. Prints the `export` lines the tests read:
+# 127.0.0.1 only, with a role that may create databases, and PgBouncer in transaction and in session pooling mode in
+# front of that PostgreSQL. Prints the `export` lines the tests read:
 #   eval "$(scripts/test-databases.sh)"
 # Idempotent: servers already started by an earlier run are reused. State lives under $AUTHJS_DB_DIR.
 # AUTHJS_DB_DURABLE=1 (the benchmark) starts servers that flush every commit to disk, with the servers' defaults:
@@ -12,6 +12,7 @@ DB_DIR=${AUTHJS_DB_DIR:-/var/tmp/authjs-sea-orm-db}
 PG_PORT=${AUTHJS_PG_PORT:-55432}
 MY_PORT=${AUTHJS_MY_PORT:-53306}
 PGB_PORT=${AUTHJS_PGBOUNCER_PORT:-56432}
+PGB_SESSION_PORT=${AUTHJS_PGBOUNCER_SESSION_PORT:-56433}
 DURABLE=${AUTHJS_DB_DURABLE:-0}
 log() { echo "test-databases: $*" >&2; }
 
@@ -90,47 +91,51 @@ CREATE DATABASE IF NOT EXISTS authjs;
 SQL
 
 # --- PgBouncer ------------------------------------------------------------------------------------------------
-# Transaction pooling in front of the PostgreSQL above, as hosted PostgreSQL poolers run it: a server connection is
-# lent to a client for one transaction (or one statement outside a transaction). Debian bookworm's package is 1.18,
-# which does not track prepared statements (that came in 1.21). Every database name is forwarded (`*`), so the tests'
-# `t_<random>` databases, created on PostgreSQL directly, are reachable through it too. Clients authenticate to
-# PgBouncer with md5 against the private userlist; PgBouncer connects to PostgreSQL as the same role (trust).
-PGB_DIR=$DB_DIR/pgbouncer
-pgb_ready() {
-  PGPASSWORD=authjs as_pg "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PGB_PORT" -U authjs -d authjs -tAc 'SELECT 1' \
-    >/dev/null 2>&1
+# Two PgBouncers in front of the PostgreSQL above: one in transaction pooling mode, as hosted PostgreSQL poolers run
+# it (a server connection is lent to a client for one transaction, or one exchange outside a transaction), one in
+# session mode (a client keeps its server connection). Debian 12's package is 1.18, which does not track prepared
+# statements in transaction mode (that came in 1.21). Every database name is forwarded (`*`), so the tests'
+# `t_<random>` databases, created on PostgreSQL directly, are reachable through them too. Clients authenticate with
+# md5 against a private userlist; PgBouncer connects to PostgreSQL as the same role (trust).
+pgb_ready() { # port
+  PGPASSWORD=authjs as_pg "$PG_BIN/psql" -q -h 127.0.0.1 -p "$1" -U authjs -d authjs -tAc 'SELECT 1' >/dev/null 2>&1
 }
-if ! pgb_ready; then
-  mkdir -p "$PGB_DIR"
-  cat >"$PGB_DIR/pgbouncer.ini" <<INI
+start_pgbouncer() { # mode port
+  local mode=$1 port=$2 dir=$DB_DIR/pgbouncer-$1
+  pgb_ready "$port" && return 0
+  mkdir -p "$dir"
+  cat >"$dir/pgbouncer.ini" <<INI
 [databases]
 * = host=127.0.0.1 port=$PG_PORT
 
 [pgbouncer]
 listen_addr = 127.0.0.1
-listen_port = $PGB_PORT
+listen_port = $port
 unix_socket_dir =
 auth_type = md5
-auth_file = $PGB_DIR/userlist.txt
-pool_mode = transaction
+auth_file = $dir/userlist.txt
+pool_mode = $mode
 max_client_conn = 1000
 default_pool_size = 20
 ; sqlx sends extra_float_digits at start-up; PgBouncer only forwards the parameters it tracks.
 ignore_startup_parameters = extra_float_digits
-logfile = $PGB_DIR/pgbouncer.log
-pidfile = $PGB_DIR/pgbouncer.pid
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
 INI
-  echo '"authjs" "authjs"' >"$PGB_DIR/userlist.txt"
-  chmod 600 "$PGB_DIR/userlist.txt"
+  echo '"authjs" "authjs"' >"$dir/userlist.txt"
+  chmod 600 "$dir/userlist.txt"
   # PgBouncer refuses to run as root.
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PGB_DIR"
-  PGB_BIN=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
-  as_pg "$PGB_BIN" -d "$PGB_DIR/pgbouncer.ini" >&2
-  for _ in $(seq 1 60); do pgb_ready && break; sleep 0.5; done
-  pgb_ready || { log "PgBouncer did not start:"; tail -n 30 "$PGB_DIR/pgbouncer.log" >&2; exit 1; }
-fi
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  as_pg "$(command -v pgbouncer || echo /usr/sbin/pgbouncer)" -d "$dir/pgbouncer.ini" >&2
+  for _ in $(seq 1 60); do pgb_ready "$port" && break; sleep 0.5; done
+  pgb_ready "$port" || { log "PgBouncer ($mode) did not start:"; tail -n 30 "$dir/pgbouncer.log" >&2; exit 1; }
+}
+start_pgbouncer transaction "$PGB_PORT"
+start_pgbouncer session "$PGB_SESSION_PORT"
 
-log "PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MY_PORT, PgBouncer on 127.0.0.1:$PGB_PORT"
+log "PostgreSQL on 127.0.0.1:$PG_PORT, MariaDB on 127.0.0.1:$MY_PORT," \
+  "PgBouncer $(pgbouncer --version | head -n 1 | cut -d' ' -f2) on 127.0.0.1:$PGB_PORT (transaction) and :$PGB_SESSION_PORT (session)"
 echo "export AUTHJS_TEST_POSTGRES_URL=postgres://authjs:authjs@127.0.0.1:$PG_PORT/authjs"
 echo "export AUTHJS_TEST_MYSQL_URL=mysql://authjs:authjs@127.0.0.1:$MY_PORT/authjs"
 echo "export AUTHJS_TEST_PGBOUNCER_URL=postgres://authjs:authjs@127.0.0.1:$PGB_PORT/authjs"
+echo "export AUTHJS_TEST_PGBOUNCER_SESSION_URL=postgres://authjs:authjs@127.0.0.1:$PGB_SESSION_PORT/authjs"

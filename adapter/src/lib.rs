@@ -150,7 +150,7 @@ pub mod __private {
 }
 
 pub use adapter::Adapter;
-pub use connect::{PostgresPooling, connect, connect_options, connect_options_with, connect_with};
+pub use connect::{connect, connect_options};
 pub use error::{Error, Record, Result};
 pub use sea_orm_adapter::SeaOrmAdapter;
 pub use types::{

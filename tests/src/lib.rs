@@ -15,8 +15,9 @@
 //!   `tests/conformance.rs` stamps them out per schema and backend.
 //!
 //! Server backends read their URL from `AUTHJS_TEST_POSTGRES_URL` and `AUTHJS_TEST_MYSQL_URL`
-//! (`eval "$(scripts/test-databases.sh)"` prints them). When one is missing the test is skipped, unless `CI=true`,
-//! where a missing database is a failure.
+//! (`eval "$(scripts/test-databases.sh)"` prints them), and PostgreSQL through PgBouncer ([`Route`]) also
+//! `AUTHJS_TEST_PGBOUNCER_SESSION_URL` or `AUTHJS_TEST_PGBOUNCER_URL`. When one is missing the test is skipped, unless `CI=true`, where a missing database
+//! is a failure.
 
 pub mod cases;
 pub mod catalog;
@@ -84,6 +85,64 @@ impl fmt::Display for Backend {
     }
 }
 
+/// How a test reaches its database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// Straight to the server (or the SQLite database).
+    #[default]
+    Direct,
+    /// PostgreSQL through PgBouncer in session pooling mode (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`; the database is
+    /// created and dropped on the server of `AUTHJS_TEST_POSTGRES_URL`).
+    PgBouncerSession,
+    /// PostgreSQL through PgBouncer in transaction pooling mode (`AUTHJS_TEST_PGBOUNCER_URL`; created and dropped as
+    /// above).
+    PgBouncerTransaction,
+}
+
+impl Route {
+    /// The variable holding the pooler's URL.
+    fn env_var(self) -> Option<&'static str> {
+        match self {
+            Route::Direct => None,
+            Route::PgBouncerSession => Some("AUTHJS_TEST_PGBOUNCER_SESSION_URL"),
+            Route::PgBouncerTransaction => Some("AUTHJS_TEST_PGBOUNCER_URL"),
+        }
+    }
+}
+
+/// A backend and how a test reaches it: what [`TestDb::new`], [`TestDb::with_schema`] and [`TestDb::empty`] take (a
+/// [`Backend`] converts to its [`Route::Direct`] target).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// The backend: what the database is and how it behaves.
+    pub backend: Backend,
+    /// How the test reaches it.
+    pub route: Route,
+}
+
+impl Target {
+    /// This backend reached through `route`.
+    pub fn via(self, route: Route) -> Target {
+        Target { route, ..self }
+    }
+}
+
+impl From<Backend> for Target {
+    fn from(backend: Backend) -> Target {
+        Target { backend, route: Route::Direct }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.route {
+            Route::Direct => write!(f, "{}", self.backend),
+            Route::PgBouncerSession => write!(f, "{} through PgBouncer (session mode)", self.backend),
+            Route::PgBouncerTransaction => write!(f, "{} through PgBouncer (transaction mode)", self.backend),
+        }
+    }
+}
+
 /// An empty database of its own (nothing migrated) and a connection to it. Dropping it removes the database (best
 /// effort), after the connection.
 pub struct EmptyDb {
@@ -136,8 +195,10 @@ impl TestDb {
     ///
     /// `None` (after printing `skipped: ...` to stderr) when a server backend's URL variable is unset, so the test
     /// returns early; with `CI=true` that panics instead.
-    pub async fn new(backend: Backend) -> Option<TestDb> {
-        let empty = TestDb::empty(backend).await?;
+    pub async fn new(target: impl Into<Target>) -> Option<TestDb> {
+        let target = target.into();
+        let backend = target.backend;
+        let empty = TestDb::empty(target).await?;
         Migrator::up(&empty.db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
         Some(TestDb::from_empty(empty))
     }
@@ -145,9 +206,11 @@ impl TestDb {
     /// A fresh database on `backend` with the tables of schema `S`, created by [`schemas::migrate`].
     ///
     /// `None` as [`TestDb::new`]; panics if `S` does not support `backend` (such tests are not generated).
-    pub async fn with_schema<S: TestSchema>(backend: Backend) -> Option<TestDb<S>> {
+    pub async fn with_schema<S: TestSchema>(target: impl Into<Target>) -> Option<TestDb<S>> {
+        let target = target.into();
+        let backend = target.backend;
         assert!(S::supports(backend), "schema {} does not run on {backend}", S::KIND.name());
-        let empty = TestDb::empty(backend).await?;
+        let empty = TestDb::empty(target).await?;
         schemas::migrate::<S>(&empty.db)
             .await
             .unwrap_or_else(|e| panic!("migrate schema {} on {backend}: {e}", S::KIND.name()));
@@ -156,10 +219,17 @@ impl TestDb {
 
     /// A fresh, empty database on `backend` (nothing migrated): a private `sqlite::memory:` database, a SQLite file
     /// under the temporary directory, or a `t_<random>` database on the server of `AUTHJS_TEST_POSTGRES_URL` /
-    /// `AUTHJS_TEST_MYSQL_URL`. Removed when dropped.
+    /// `AUTHJS_TEST_MYSQL_URL` (through PgBouncer: created there, reached through the [`Route`]'s PgBouncer).
+    /// Removed when dropped.
     ///
     /// `None` as [`TestDb::new`].
-    pub async fn empty(backend: Backend) -> Option<EmptyDb> {
+    pub async fn empty(target: impl Into<Target>) -> Option<EmptyDb> {
+        let target = target.into();
+        let backend = target.backend;
+        assert!(
+            target.route == Route::Direct || backend == Backend::Postgres,
+            "only PostgreSQL is reached through PgBouncer, not {backend}"
+        );
         let (url, cleanup) = match backend {
             Backend::SqliteMemory => ("sqlite::memory:".to_owned(), Cleanup::Nothing),
             Backend::SqliteFile => {
@@ -167,16 +237,10 @@ impl TestDb {
                 (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::File(path))
             }
             Backend::Postgres | Backend::MySql => {
-                let var = backend.env_var().expect("server backends have a URL variable");
-                let server_url = match std::env::var(var) {
-                    Ok(url) if !url.is_empty() => url,
-                    _ => {
-                        if std::env::var("CI").is_ok_and(|v| v == "true") {
-                            panic!("{var} is not set, but CI=true: the {backend} database is required in CI");
-                        }
-                        eprintln!("skipped: {var} is not set");
-                        return None;
-                    }
+                let server_url = url_from_env(backend.env_var().expect("server backends have a URL variable"), target)?;
+                let connect_url = match target.route.env_var() {
+                    None => server_url.clone(),
+                    Some(var) => url_from_env(var, target)?,
                 };
                 let name = format!("t_{}", random_suffix());
                 let admin = admin_connection(&server_url).await;
@@ -185,11 +249,11 @@ impl TestDb {
                     .await
                     .unwrap_or_else(|e| panic!("CREATE DATABASE {name} on {backend}: {e}"));
                 let _ = admin.close().await;
-                let url = with_database(&server_url, &name);
+                let url = with_database(&connect_url, &name);
                 (url, Cleanup::Server { backend, server_url, name })
             }
         };
-        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {backend}: {e}"));
+        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {target}: {e}"));
         Some(EmptyDb { backend, url, db, cleanup })
     }
 
@@ -373,6 +437,20 @@ impl Drop for Cleanup {
                     eprintln!("warning: could not drop test database {name}: {e}");
                 }
             }
+        }
+    }
+}
+
+/// The URL in `var`; `None` (after printing `skipped: ...`) when it is unset, a panic instead with `CI=true`.
+fn url_from_env(var: &str, target: Target) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{var} is not set, but CI=true: {target} is required in CI");
+            }
+            eprintln!("skipped: {var} is not set");
+            None
         }
     }
 }

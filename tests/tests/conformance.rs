@@ -2,6 +2,8 @@
 //! `authjs_sea_orm_tests::schemas` and every backend the schema supports, one test each, in one module per schema and
 //! backend: `default::postgres::create_user`, `plural::sqlite_file::create_user`, `uuid_ids::postgres::...`
 //! (`cargo nextest run -p authjs-sea-orm-tests postgres::` runs the PostgreSQL ones, `plural::` one schema's).
+//! `pgbouncer_session::` modules run PostgreSQL through PgBouncer in session pooling mode
+//! (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`); tests/pgbouncer.rs shows why transaction pooling mode is not supported.
 //! Each schema also runs its own cases ([`cases::specific`](authjs_sea_orm_tests::cases::specific)).
 //!
 //! PostgreSQL and MariaDB need `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL`
@@ -44,14 +46,20 @@ macro_rules! suite {
     };
 }
 
-/// One module per schema, `$schema_module`, holding one module per backend the schema runs on.
+/// One module per schema, `$schema_module`, holding one module per backend the schema runs on (`module => Backend`,
+/// or `module => Backend via Route` for a [`Route`](authjs_sea_orm_tests::Route) other than the direct one).
 macro_rules! schema {
-    ($schema_module:ident, $schema:ident, backends: [$($backend_module:ident => $backend:ident),* $(,)?], specific: $specific:tt) => {
+    (
+        $schema_module:ident, $schema:ident,
+        backends: [$($backend_module:ident => $backend:ident $(via $route:ident)?),* $(,)?],
+        specific: $specific:tt
+    ) => {
         mod $schema_module {
             $(
                 mod $backend_module {
-                    use authjs_sea_orm_tests::{Backend, TestDb, cases, schemas};
-                    suite!(schemas::$schema, Backend::$backend, $specific);
+                    #[allow(unused_imports)]
+                    use authjs_sea_orm_tests::{Backend, Route, Target, TestDb, cases, schemas};
+                    suite!(schemas::$schema, Target::from(Backend::$backend)$(.via(Route::$route))?, $specific);
                 }
             )*
         }
@@ -60,7 +68,10 @@ macro_rules! schema {
 
 schema!(
     default, Default,
-    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    backends: [
+        sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql,
+        pgbouncer_session => Postgres via PgBouncerSession,
+    ],
     specific: [default_rows_read_field_by_field, trailing_space_keys_are_distinct]
 );
 
@@ -78,7 +89,10 @@ schema!(
 
 schema!(
     integer_ids, IntegerIds,
-    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    backends: [
+        sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql,
+        pgbouncer_session => Postgres via PgBouncerSession,
+    ],
     specific: [integer_ids_are_consecutive, integer_ids_reject_non_integers]
 );
 
@@ -90,7 +104,11 @@ schema!(
 );
 
 // PostgreSQL only: native `uuid` columns and a schema `auth`.
-schema!(uuid_ids, UuidIds, backends: [postgres => Postgres], specific: [uuid_ids_are_native]);
+schema!(
+    uuid_ids, UuidIds,
+    backends: [postgres => Postgres, pgbouncer_session => Postgres via PgBouncerSession],
+    specific: [uuid_ids_are_native]
+);
 
 /// Every stamped schema runs on exactly the backends it supports.
 #[test]

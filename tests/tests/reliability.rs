@@ -18,7 +18,7 @@ use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, Error, NewUser, Record, SeaOrmAdapter,
     SessionUpdate, UserUpdate, VerificationToken,
 };
-use authjs_sea_orm_tests::{Backend, TestDb, fixtures};
+use authjs_sea_orm_tests::{Backend, Route, Target, TestDb, fixtures};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 use sea_orm::{Database, TransactionTrait};
 use sha2::{Digest, Sha256};
@@ -37,7 +37,8 @@ fn session(user_id: &str, token: &str) -> AdapterSession {
 // Concurrency
 
 /// 32 concurrent `use_verification_token` calls on one token, 200 times: exactly one caller gets it each time.
-async fn verification_token_is_single_use(backend: Backend) {
+async fn verification_token_is_single_use(backend: impl Into<Target>) {
+    let backend = backend.into();
     let Some(t) = TestDb::new(backend).await else { return };
     for round in 0..200 {
         let token = VerificationToken {
@@ -62,7 +63,8 @@ async fn verification_token_is_single_use(backend: Backend) {
 }
 
 /// Concurrent duplicate inserts: one succeeds, the others get the typed conflict, and one row is stored.
-async fn concurrent_duplicates_conflict(backend: Backend) {
+async fn concurrent_duplicates_conflict(backend: impl Into<Target>) {
+    let backend = backend.into();
     let Some(t) = TestDb::new(backend).await else { return };
 
     let outcomes = race(16, |_| {
@@ -124,7 +126,8 @@ fn assert_one_winner(outcomes: &[Result<(), Error>], record: Record, what: &str)
 
 /// 16 workers × 50 rounds of 8 or 9 calls (6,800 mixed reads and writes): no error at all, and the stored state is
 /// what the workers did.
-async fn sustained_mixed_load(backend: Backend) {
+async fn sustained_mixed_load(backend: impl Into<Target>) {
+    let backend = backend.into();
     let Some(t) = TestDb::new(backend).await else { return };
     let mut workers = JoinSet::new();
     for worker in 0..16 {
@@ -588,6 +591,31 @@ macro_rules! per_backend {
             }
         )+
     };
+}
+
+/// The concurrency cases on PostgreSQL through PgBouncer in session pooling mode (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`;
+/// transaction pooling mode is not supported: tests/pgbouncer.rs).
+mod pgbouncer_session {
+    use super::{Backend, Route, Target};
+
+    fn target() -> Target {
+        Target::from(Backend::Postgres).via(Route::PgBouncerSession)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn verification_token_is_single_use() {
+        super::verification_token_is_single_use(target()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_duplicates_conflict() {
+        super::concurrent_duplicates_conflict(target()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sustained_mixed_load() {
+        super::sustained_mixed_load(target()).await;
+    }
 }
 
 per_backend! {
