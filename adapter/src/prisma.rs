@@ -30,8 +30,10 @@
 //!   and expiry deletes compare each row in its own encoding;
 //! - booleans as Prisma stores them (`boolean`, `TINYINT(1)`, SQLite `BOOLEAN` 0/1).
 //!
-//! `email` is required in this schema (`email String @unique`): `create_user` without one is
-//! [`Error::InvalidInput`](crate::Error::InvalidInput), as `PrismaAdapter` fails too.
+//! `email` is `String? @unique`, as in the SQLite and MySQL variants of the documented schema (its PostgreSQL variant
+//! declares `String`: on such a table the preset reads alike, and `create_user` without an address fails there, as
+//! `PrismaAdapter` does). Prisma's `Int` (`Account.expires_at`, `Authenticator.counter`) is 32-bit: larger values are
+//! refused by PostgreSQL and MySQL/MariaDB ([`Error::InvalidInput`](crate::Error::InvalidInput)).
 //!
 //! Create the tables with [`migration::prisma`](crate::migration::prisma) (exactly what `prisma migrate` creates
 //! from that schema), or keep Prisma's own migrations in charge and use the adapter only.

@@ -173,6 +173,15 @@ impl<U, A, S, V, Au> SeaOrmAdapter<Tables<U, A, S, V, Au>> {
     }
 }
 
+/// `err`, after rolling `txn` back. A transaction that is only dropped is rolled back when its pooled connection is
+/// next used, and keeps its locks until then (on MySQL/MariaDB its metadata locks block `ALTER` and `DROP` of the
+/// table). The write's error is the one returned: if the rollback fails too, the connection is broken and the
+/// server ends the transaction with it.
+async fn rolled_back(txn: sea_orm::DatabaseTransaction, err: Error) -> Error {
+    let _ = txn.rollback().await;
+    err
+}
+
 /// `child.userId = user.id`, for joins.
 fn to_user<C: EntityTrait, U: UserTable>(user_id: C::Column) -> RelationDef {
     C::belongs_to(U::default()).from(user_id).to(U::ID).into()
@@ -224,7 +233,10 @@ impl<T: Schema> SeaOrmAdapter<T> {
             return Ok(model);
         }
         let txn = self.db.begin().await?;
-        let done = txn.execute(&stmt).await.map_err(write_err)?;
+        let done = match txn.execute(&stmt).await {
+            Ok(done) => done,
+            Err(e) => return Err(rolled_back(txn, write_err(e)).await),
+        };
         let stored = key(done.last_insert_id()).one(&txn).await?;
         txn.commit().await?;
         stored.ok_or(Error::NotFound(record))
@@ -249,7 +261,9 @@ impl<T: Schema> SeaOrmAdapter<T> {
             return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
         }
         let txn = self.db.begin().await?;
-        txn.execute(&stmt).await.map_err(write_err)?;
+        if let Err(e) = txn.execute(&stmt).await {
+            return Err(rolled_back(txn, write_err(e)).await);
+        }
         let updated = reread.one(&txn).await?;
         txn.commit().await?;
         Ok(updated)
@@ -270,6 +284,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
         }
         let txn = self.db.begin().await?;
         let Some(model) = select.lock_exclusive().one(&txn).await? else {
+            txn.commit().await?;
             return Ok(None);
         };
         txn.execute(&stmt).await?;

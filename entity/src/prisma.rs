@@ -26,9 +26,10 @@ pub mod user {
         pub id: String,
         /// Display name.
         pub name: Option<String>,
-        /// E-mail address, unique and required.
+        /// E-mail address, unique (`String?` as in the SQLite and MySQL variants of the documented schema; a
+        /// PostgreSQL app's `String`, NOT NULL, reads alike).
         #[sea_orm(unique)]
-        pub email: String,
+        pub email: Option<String>,
         /// When the e-mail address was verified.
         #[sea_orm(column_name = "emailVerified", column_type = "Timestamp", nullable)]
         pub email_verified: Option<Timestamp>,

@@ -1,5 +1,6 @@
 //! The Node side of the interop tests: the scripts and pinned packages of `tests/interop` (installed with
-//! `npm ci --prefix tests/interop`).
+//! `npm ci --prefix tests/interop`) and, for the Prisma preset, of `tests/interop-prisma` (`npm ci --prefix
+//! tests/interop-prisma`, which also generates its Prisma clients).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -27,5 +28,36 @@ pub fn node_ready() -> bool {
         panic!("{why}, but CI=true: run npm ci --prefix tests/interop");
     }
     eprintln!("skipped: run npm ci in tests/interop ({why})");
+    false
+}
+
+/// The packages and generated clients the Prisma scripts import.
+const PRISMA_REQUIRED: [&str; 5] = [
+    "node_modules/@auth/prisma-adapter/package.json",
+    "node_modules/tsx/package.json",
+    "generated/sqlite/client.ts",
+    "generated/postgresql/client.ts",
+    "generated/mysql/client.ts",
+];
+
+/// `tests/interop-prisma`: where the Prisma scripts run (they also import `tests/interop/lib/db.mjs`).
+pub fn prisma_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop-prisma")
+}
+
+/// [`node_ready`], and the packages and generated clients of `tests/interop-prisma` are there. If not: a panic with
+/// `CI=true`, else `skipped: run npm ci in tests/interop-prisma` on stderr and `false`.
+pub fn prisma_ready() -> bool {
+    if !node_ready() {
+        return false;
+    }
+    if PRISMA_REQUIRED.iter().all(|path| prisma_dir().join(path).is_file()) {
+        return true;
+    }
+    let why = "tests/interop-prisma/node_modules or its generated clients are missing";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}, but CI=true: run npm ci --prefix tests/interop-prisma");
+    }
+    eprintln!("skipped: run npm ci in tests/interop-prisma ({why})");
     false
 }

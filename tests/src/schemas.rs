@@ -6,16 +6,17 @@
 //!   `examples/custom-tables`.
 //! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
 //! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
+//! - [`Prisma`]: the Prisma preset (`authjs_sea_orm::prisma::PrismaTables`) on the tables `prisma migrate` creates.
 //! - [`Cached`]: any of them with the adapter wrapped in `authjs_sea_orm::cache::CachedAdapter` ([`CachedDefault`]).
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use authjs_sea_orm::cache::CachedAdapter;
-use authjs_sea_orm::{Adapter, AdapterUser, SeaOrmAdapter};
 use authjs_sea_orm::entity::Timestamp;
 use authjs_sea_orm::migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager, v1};
 use authjs_sea_orm::schema::{IdKind, Schema, Tables, UserTable};
+use authjs_sea_orm::{Adapter, AdapterUser, SeaOrmAdapter};
 use chrono::{Duration, Utc};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -51,6 +52,8 @@ pub enum SchemaKind {
     UuidIds,
     /// [`IntegerIds`].
     IntegerIds,
+    /// [`Prisma`].
+    Prisma,
 }
 
 impl SchemaKind {
@@ -62,6 +65,7 @@ impl SchemaKind {
             SchemaKind::Plural => "plural",
             SchemaKind::UuidIds => "uuid_ids",
             SchemaKind::IntegerIds => "integer_ids",
+            SchemaKind::Prisma => "prisma",
         }
     }
 }
@@ -88,6 +92,14 @@ pub trait TestSchema: Send + Sync + 'static {
     fn supports(backend: Backend) -> bool {
         let _ = backend;
         true
+    }
+
+    /// Whether the schema's tables on `backend` lack what the cases tagged `need` in
+    /// [`with_cases!`](crate::with_cases) need (`wide`: 64-bit integers; `ms`: milliseconds in dates): those cases
+    /// do not run on it, and the schema's own tests pin down what happens instead. Nothing lacks by default.
+    fn lacks(need: &str, backend: Backend) -> bool {
+        let _ = (need, backend);
+        false
     }
 
     /// Creates the tables on an empty database: by default, [`CreateAuthTables`], the migration an application on
@@ -459,5 +471,29 @@ impl<S: TestSchema> TestSchema for Cached<S> {
 
     fn check_default_extra(user: &User<Self>) {
         S::check_default_extra(user)
+    }
+}
+
+/// The Prisma preset: `@auth/prisma-adapter`'s Auth.js v5 schema, created by `migration::prisma` (the SQL
+/// `prisma migrate` runs).
+pub enum Prisma {}
+
+impl TestSchema for Prisma {
+    type Tables = authjs_sea_orm::prisma::PrismaTables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
+    const KIND: SchemaKind = SchemaKind::Prisma;
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        authjs_sea_orm::migration::prisma::migrations()
+    }
+
+    /// Prisma's `Int` (`expires_at`, `counter`) is 32-bit on PostgreSQL and MySQL/MariaDB (SQLite's `INTEGER` holds
+    /// 64 bits); `tests/prisma.rs` checks that larger values are refused.
+    fn lacks(need: &str, backend: Backend) -> bool {
+        need == "wide" && !backend.is_sqlite()
     }
 }

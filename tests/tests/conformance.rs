@@ -23,6 +23,9 @@ macro_rules! suite {
             #[tokio::test]
             async fn $case() {
                 if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
+                    if lacks::<$schema>(&[$(stringify!($need)),*], t.backend) {
+                        return;
+                    }
                     cases::$case(&t).await;
                 }
             }
@@ -39,11 +42,24 @@ macro_rules! suite {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $ccase() {
                 if let Some(t) = TestDb::with_schema::<$schema>($backend).await {
+                    if lacks::<$schema>(&[$(stringify!($cneed)),*], t.backend) {
+                        return;
+                    }
                     cases::$ccase(&t).await;
                 }
             }
         )*
     };
+}
+
+/// Whether schema `S` on `backend` lacks one of `needs` ([`TestSchema::lacks`](authjs_sea_orm_tests::TestSchema::lacks)):
+/// then the case does not apply there, and says so.
+fn lacks<S: authjs_sea_orm_tests::TestSchema>(needs: &[&str], backend: authjs_sea_orm_tests::Backend) -> bool {
+    let lacking = needs.iter().find(|need| S::lacks(need, backend));
+    if let Some(need) = lacking {
+        eprintln!("not applicable: the {:?} tables on {backend} lack `{need}`", S::KIND);
+    }
+    lacking.is_some()
 }
 
 /// One module per schema, `$schema_module`, holding one module per backend the schema runs on (`module => Backend`,
@@ -57,6 +73,7 @@ macro_rules! schema {
         mod $schema_module {
             $(
                 mod $backend_module {
+                    use super::super::lacks;
                     #[allow(unused_imports)]
                     use authjs_sea_orm_tests::{Backend, Route, Target, TestDb, cases, schemas};
                     suite!(schemas::$schema, Target::from(Backend::$backend)$(.via(Route::$route))?, $specific);
@@ -101,6 +118,12 @@ schema!(
     cached_default, CachedDefault,
     backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
     specific: [trailing_space_keys_are_distinct]
+);
+
+schema!(
+    prisma, Prisma,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: []
 );
 
 // PostgreSQL only: native `uuid` columns and a schema `auth`.

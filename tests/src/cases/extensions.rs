@@ -14,7 +14,7 @@ use super::{
 };
 use crate::TestDb;
 use crate::fixtures::{self, id};
-use crate::schemas::{TestSchema, User, id_kind};
+use crate::schemas::{SchemaKind, TestSchema, User, id_kind};
 
 /// Applies `update`, checks the return value equals the row and equals `expected`.
 async fn check_update_account<S: TestSchema>(t: &TestDb<S>, update: AccountUpdate, expected: &AdapterAccount) {
@@ -318,6 +318,14 @@ pub async fn create_user_generates_uuid<S: TestSchema>(t: &TestDb<S>) {
     let new = NewUser { id: None, email: Some("webauthn@example.com".to_owned()), ..NewUser::default() };
     let created = t.adapter.create_user(new_user::<S>(new.clone())).await.expect("create_user");
     match id_kind::<S>() {
+        // The Prisma preset makes a cuid, as Prisma's `@default(cuid())`.
+        IdKind::Text if S::KIND == SchemaKind::Prisma => {
+            assert!(
+                created.id.len() == 25 && created.id.starts_with('c'),
+                "the generated id is a cuid: {}",
+                created.id
+            );
+        }
         IdKind::Text | IdKind::Uuid => {
             let uuid = uuid::Uuid::parse_str(&created.id).expect("the generated id is a UUID");
             assert_eq!(uuid.get_version_num(), 4, "the generated id is a UUID v4");

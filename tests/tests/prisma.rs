@@ -1,0 +1,446 @@
+//! Interoperability of the Prisma preset (`authjs_sea_orm::prisma::PrismaTables`) with the real
+//! `@auth/prisma-adapter` 2.11.3 on Prisma Client 7.10 and its driver adapters (`tests/interop-prisma`, run with
+//! tsx), on one database: SQLite (one file both open), PostgreSQL and MariaDB. The tables come from
+//! `migration::prisma` (the SQL `prisma migrate` runs for the Auth.js v5 schema); the conformance suite runs on the
+//! preset in `conformance.rs` (`prisma::`).
+//!
+//! 1. `cross_reading`: each record kind written by one side is read back by the other with identical values (Node
+//!    checks the Rust values it is given; the test checks what Node reports); users created in Rust, with a cuid and
+//!    `createdAt`/`updatedAt` the preset wrote, are read by Prisma without error; `updatedAt` moves on updates from
+//!    either side; verification tokens are consumed across sides exactly once; a session created by Node is found,
+//!    extended and deleted by Rust; deleting a user in Rust cascades as Prisma's schema says.
+//! 2. `dates_are_stored_as_prisma_stores_them`: what each side stores in the date columns is the same encoding
+//!    (SQLite: ISO-8601 text with an offset, as Prisma 7 writes it).
+//! 3. `integers_are_32_bit` (PostgreSQL, MariaDB): Prisma's `Int` columns refuse what does not fit 32 bits as invalid
+//!    input, storing nothing (the conformance cases needing 64-bit integers do not run there).
+//! 4. `sqlite_integer_millisecond_dates` (SQLite): rows holding integer epoch milliseconds, as Prisma before its
+//!    driver adapters wrote them, are read by both sides, and expiry deletes treat both encodings alike.
+//!
+//! Needs Node 20+ and `npm ci --prefix tests/interop` and `--prefix tests/interop-prisma` (its postinstall generates
+//! the Prisma clients). Without them the tests print `skipped: ...` and pass, unless `CI=true`, where they fail.
+#![allow(clippy::unwrap_used)]
+
+mod node_rpc;
+
+use authjs_sea_orm::{
+    AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, NewUser, SessionUpdate, UserUpdate,
+    VerificationToken,
+};
+use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
+use authjs_sea_orm_tests::node::prisma_ready;
+use authjs_sea_orm_tests::schemas::Prisma;
+use authjs_sea_orm_tests::{Backend, TestDb};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+use node_rpc::*;
+
+/// A fresh database with the Prisma preset's tables, and the Prisma side on it; `None` when skipped.
+async fn setup(backend: Backend) -> Option<(TestDb<Prisma>, NodeDb)> {
+    if !prisma_ready() {
+        return None;
+    }
+    let t = TestDb::with_schema::<Prisma>(backend).await?;
+    let node = NodeDb::of(&t).await.prisma();
+    Some((t, node))
+}
+
+/// `v` (a Prisma row) without `createdAt` and `updatedAt`, after checking both are dates; returns them too.
+fn split_timestamps(v: &Value) -> (Value, DateTime<Utc>, DateTime<Utc>) {
+    let mut rest = v.clone();
+    let map = rest.as_object_mut().unwrap_or_else(|| panic!("not an object: {v}"));
+    let created = date_of(&map.remove("createdAt").unwrap_or_else(|| panic!("no createdAt in {v}")));
+    let updated = date_of(&map.remove("updatedAt").unwrap_or_else(|| panic!("no updatedAt in {v}")));
+    (rest, created, updated)
+}
+
+/// A Prisma cuid, or the preset's: `c` and 24 lower-case base-36 characters.
+fn assert_cuid(id: &str) {
+    assert!(
+        id.len() == 25 && id.starts_with('c') && id.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()),
+        "not a cuid: {id:?}"
+    );
+}
+
+#[track_caller]
+fn assert_recent(instant: DateTime<Utc>) {
+    let now = Utc::now();
+    assert!(instant > now - Duration::minutes(1) && instant <= now + Duration::seconds(1), "{instant} is not recent");
+}
+
+async fn cross_reading(backend: Backend) {
+    let Some((t, node)) = setup(backend).await else { return };
+    let soon = Utc::now() + Duration::days(1);
+
+    // --- Users ---------------------------------------------------------------------------------------------------
+    // Created in Rust without an id, as Auth.js's core calls `createUser` through `@auth/prisma-adapter` (which
+    // drops the id it is given): the preset makes a cuid.
+    let u1 = t
+        .adapter
+        .create_user(NewUser {
+            name: Some("Ada Lovelace".into()),
+            email: Some(format!("ada-{}@example.com", id())),
+            email_verified: Some(at_millis(Utc::now(), 789)),
+            image: Some("https://example.com/ada.png".into()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    assert_cuid(&u1.id);
+    let node_u1 = node.rpc(vec![
+        call("getUser", vec![json!(u1.id)], user_json(&u1)),
+        call("getUserByEmail", vec![json!(u1.email)], user_json(&u1)),
+    ]);
+    let (fields, created, updated) = split_timestamps(&node_u1[0]);
+    assert_eq!(user_of(&fields), u1);
+    assert_recent(created);
+    assert_eq!(created, updated, "written together on insert");
+
+    // Created by Prisma: Rust reads the same user.
+    let email = format!("bob-{}@example.com", id());
+    let verified = at_millis(Utc::now(), 321);
+    let created_by_node = node.rpc(vec![json!({
+        "method": "createUser",
+        "args": [{ "id": id(), "email": email, "emailVerified": date(verified), "name": "Bob", "image": null }],
+    })]);
+    let (fields, _, _) = split_timestamps(&created_by_node[0]);
+    let u2 = user_of(&fields);
+    assert_cuid(&u2.id);
+    assert_eq!(
+        (u2.email.as_deref(), u2.email_verified, u2.name.as_deref()),
+        (Some(email.as_str()), Some(verified), Some("Bob"))
+    );
+    assert_eq!(t.adapter.get_user(&u2.id).await.unwrap().as_ref(), Some(&u2));
+    assert_eq!(t.adapter.get_user_by_email(&email).await.unwrap().as_ref(), Some(&u2));
+
+    // Updates from either side, `updatedAt` moving with each.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let u1 = t
+        .adapter
+        .update_user(UserUpdate { name: Some(Some("Ada King".into())), ..UserUpdate::new(&u1.id) })
+        .await
+        .unwrap();
+    let after_rust_update = node.rpc(vec![call("getUser", vec![json!(u1.id)], user_json(&u1))]);
+    let (_, created_again, updated) = split_timestamps(&after_rust_update[0]);
+    assert_eq!(created_again, created, "createdAt is kept");
+    assert!(updated > created, "update_user writes updatedAt: {updated} after {created}");
+    let renamed = node.rpc(vec![json!({ "method": "updateUser", "args": [{ "id": u2.id, "name": "Robert" }] })]);
+    let (fields, _, _) = split_timestamps(&renamed[0]);
+    let u2 = user_of(&fields);
+    assert_eq!(u2.name.as_deref(), Some("Robert"));
+    assert_eq!(t.adapter.get_user(&u2.id).await.unwrap().as_ref(), Some(&u2));
+
+    // --- Accounts ------------------------------------------------------------------------------------------------
+    let a1 = t
+        .adapter
+        .link_account(AdapterAccount {
+            refresh_token: Some(format!("refresh-{}", id())),
+            access_token: Some(format!("access-{}", id())),
+            expires_at: Some(1_800_000_000),
+            token_type: Some("bearer".into()),
+            scope: Some("openid email profile".into()),
+            // Longer than MySQL's VARCHAR(191): the schema's `@db.Text`.
+            id_token: Some(format!("eyJ.{}", "x".repeat(1500))),
+            session_state: Some(id()),
+            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
+        })
+        .await
+        .unwrap();
+    let read = node.rpc(vec![
+        call(
+            "getUserByAccount",
+            vec![json!({ "provider": "google", "providerAccountId": a1.provider_account_id })],
+            user_json(&u1),
+        ),
+        call("getAccount", vec![json!(a1.provider_account_id), json!("google")], account_json(&a1)),
+    ]);
+    let (fields, created, updated) = split_timestamps(&read[1]);
+    assert_eq!(account_of(&fields), a1);
+    assert_recent(created);
+    assert_eq!(created, updated);
+    let a2 = AdapterAccount::new(&u2.id, AccountType::Oauth, "github", id());
+    let linked = node.rpc(vec![call("linkAccount", vec![account_arg(&a2)], account_json(&a2))]);
+    assert_eq!(account_of(&split_timestamps(&linked[0]).0), a2);
+    assert_eq!(t.adapter.get_account("github", &a2.provider_account_id).await.unwrap().as_ref(), Some(&a2));
+    assert_eq!(t.adapter.get_user_by_account("github", &a2.provider_account_id).await.unwrap().as_ref(), Some(&u2));
+
+    // --- Sessions: created by Node, found, extended and deleted by Rust ---------------------------------------------
+    let token = id();
+    let expires = at_millis(soon + Duration::days(29), 456);
+    let s = AdapterSession { session_token: token.clone(), user_id: u2.id.clone(), expires };
+    node.rpc(vec![call("createSession", vec![session_json(&s)], session_json(&s))]);
+    let (found, owner) = t.adapter.get_session_and_user(&token).await.unwrap().expect("Node's session");
+    assert_eq!((&found, &owner), (&s, &u2));
+    let extended = at_millis(soon + Duration::days(30), 987);
+    let updated_session = t.adapter.update_session(SessionUpdate::expires(&token, extended)).await.unwrap().unwrap();
+    assert_eq!(updated_session.expires, extended);
+    let both = node.rpc(vec![call(
+        "getSessionAndUser",
+        vec![json!(token)],
+        json!({ "session": session_json(&updated_session), "user": user_json(&u2) }),
+    )]);
+    let (_, created, updated) = split_timestamps(&both[0]["session"]);
+    assert!(updated > created, "update_session writes updatedAt");
+    assert_eq!(t.adapter.delete_session(&token).await.unwrap(), Some(updated_session));
+    node.rpc(vec![call("getSessionAndUser", vec![json!(token)], Value::Null)]);
+
+    // Created by Rust, read and deleted by Node.
+    let s1 = t
+        .adapter
+        .create_session(AdapterSession { session_token: id(), user_id: u1.id.clone(), expires: at_millis(soon, 111) })
+        .await
+        .unwrap();
+    node.rpc(vec![
+        call(
+            "getSessionAndUser",
+            vec![json!(s1.session_token)],
+            json!({ "session": session_json(&s1), "user": user_json(&u1) }),
+        ),
+        call("deleteSession", vec![json!(s1.session_token)], session_json(&s1)),
+    ]);
+    assert_eq!(t.adapter.get_session_and_user(&s1.session_token).await.unwrap(), None);
+
+    // --- Verification tokens: single use across sides ----------------------------------------------------------------
+    let v1 = t
+        .adapter
+        .create_verification_token(VerificationToken {
+            identifier: u1.email.clone().unwrap(),
+            token: fixtures::hashed_token(),
+            expires: at_millis(soon, 123),
+        })
+        .await
+        .unwrap();
+    node.rpc(vec![
+        call("useVerificationToken", vec![json!({ "identifier": v1.identifier, "token": v1.token })], vt_json(&v1)),
+        call("useVerificationToken", vec![json!({ "identifier": v1.identifier, "token": v1.token })], Value::Null),
+    ]);
+    assert_eq!(t.adapter.use_verification_token(&v1.identifier, &v1.token).await.unwrap(), None);
+    let v2 =
+        VerificationToken { identifier: email.clone(), token: fixtures::hashed_token(), expires: at_millis(soon, 654) };
+    node.rpc(vec![call("createVerificationToken", vec![vt_json(&v2)], vt_json(&v2))]);
+    assert_eq!(t.adapter.use_verification_token(&v2.identifier, &v2.token).await.unwrap(), Some(v2.clone()));
+    assert_eq!(t.adapter.use_verification_token(&v2.identifier, &v2.token).await.unwrap(), None);
+    node.rpc(vec![call(
+        "useVerificationToken",
+        vec![json!({ "identifier": v2.identifier, "token": v2.token })],
+        Value::Null,
+    )]);
+
+    // --- Authenticators ------------------------------------------------------------------------------------------
+    let au1 = t
+        .adapter
+        .create_authenticator(AdapterAuthenticator {
+            credential_id: id(),
+            user_id: u1.id.clone(),
+            provider_account_id: id(),
+            credential_public_key: id(),
+            counter: 7,
+            credential_device_type: "multiDevice".into(),
+            credential_backed_up: true,
+            transports: Some("usb,ble,nfc".into()),
+        })
+        .await
+        .unwrap();
+    let au2 = AdapterAuthenticator {
+        credential_id: id(),
+        user_id: u1.id.clone(),
+        provider_account_id: id(),
+        credential_public_key: id(),
+        counter: 0,
+        credential_device_type: "singleDevice".into(),
+        credential_backed_up: false,
+        transports: None,
+    };
+    let read = node.rpc(vec![
+        call("getAuthenticator", vec![json!(au1.credential_id)], authenticator_json(&au1)),
+        call("createAuthenticator", vec![authenticator_json(&au2)], authenticator_json(&au2)),
+        call("updateAuthenticatorCounter", vec![json!(au1.credential_id), json!(8)], json!({ "counter": 8 })),
+    ]);
+    assert_eq!(authenticator_of(&read[0]), au1);
+    assert_eq!(t.adapter.get_authenticator(&au2.credential_id).await.unwrap().as_ref(), Some(&au2));
+    let au1 = AdapterAuthenticator { counter: 8, ..au1 };
+    assert_eq!(
+        sorted(t.adapter.list_authenticators_by_user_id(&u1.id).await.unwrap()),
+        sorted(vec![au1.clone(), au2.clone()])
+    );
+    let au2 = t.adapter.update_authenticator_counter(&au2.credential_id, 3).await.unwrap();
+    node.rpc(vec![call("getAuthenticator", vec![json!(au2.credential_id)], authenticator_json(&au2))]);
+
+    // --- Deleting a user in Rust cascades, as Prisma's schema says ---------------------------------------------------
+    assert_eq!(t.adapter.delete_user(&u1.id).await.unwrap().map(|u| u.id), Some(u1.id.clone()));
+    node.rpc(vec![
+        call("getUser", vec![json!(u1.id)], Value::Null),
+        call("getAccount", vec![json!(a1.provider_account_id), json!("google")], Value::Null),
+        call("listAuthenticatorsByUserId", vec![json!(u1.id)], json!([])),
+    ]);
+}
+
+/// The date encoding in the columns: one query reads a column's stored form on each backend.
+fn stored_form(backend: Backend, table: &str, column: &str, key_column: &str) -> String {
+    match backend {
+        Backend::Postgres => {
+            format!(
+                "SELECT pg_typeof(\"{column}\")::text || ' ' || \"{column}\"::text AS v FROM \"{table}\" WHERE \"{key_column}\" = $1"
+            )
+        }
+        Backend::MySql => format!("SELECT CAST(`{column}` AS CHAR) AS v FROM `{table}` WHERE `{key_column}` = ?"),
+        _ => format!(
+            "SELECT typeof(\"{column}\") || ' ' || \"{column}\" AS v FROM \"{table}\" WHERE \"{key_column}\" = ?"
+        ),
+    }
+}
+
+async fn read_stored(t: &TestDb<Prisma>, sql: &str, key: &str) -> String {
+    let stmt = Statement::from_sql_and_values(t.db.get_database_backend(), sql, [key.into()]);
+    let row = t.db.query_one_raw(stmt).await.unwrap().unwrap_or_else(|| panic!("no row for {sql}"));
+    row.try_get::<String>("", "v").unwrap()
+}
+
+async fn dates_are_stored_as_prisma_stores_them(backend: Backend) {
+    let Some((t, node)) = setup(backend).await else { return };
+    let user = t
+        .adapter
+        .create_user(NewUser { email: Some(format!("{}@example.com", id())), ..NewUser::default() })
+        .await
+        .unwrap();
+    let expires = at_millis(Utc::now() + Duration::days(3), 250);
+    let ours = AdapterSession { session_token: id(), user_id: user.id.clone(), expires };
+    let theirs = AdapterSession { session_token: id(), ..ours.clone() };
+    t.adapter.create_session(ours.clone()).await.unwrap();
+    node.rpc(vec![call("createSession", vec![session_json(&theirs)], session_json(&theirs))]);
+    for column in ["expires", "createdAt", "updatedAt"] {
+        let sql = stored_form(backend, "Session", column, "sessionToken");
+        let (rust, node) =
+            (read_stored(&t, &sql, &ours.session_token).await, read_stored(&t, &sql, &theirs.session_token).await);
+        let shape = |s: &str| s.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect::<String>();
+        assert_eq!(shape(&rust), shape(&node), "Session.{column} on {backend}: ours {rust:?}, Prisma's {node:?}");
+        if column == "expires" {
+            assert_eq!(rust, node, "the same instant, stored alike");
+        }
+        if backend.is_sqlite() {
+            assert!(rust.starts_with("text ") && rust.ends_with("+00:00"), "ISO-8601 text with an offset: {rust:?}");
+        }
+    }
+}
+
+async fn sqlite_integer_millisecond_dates(backend: Backend) {
+    let Some((t, node)) = setup(backend).await else { return };
+    let (user_id, email) = (id(), format!("{}@example.com", id()));
+    let (verified, past, future) =
+        (1_700_000_000_123_i64, Utc::now().timestamp_millis() - 60_000, Utc::now().timestamp_millis() + 3_600_000);
+    let (live, dead) = (id(), id());
+    let run = |sql: String| {
+        let db = &t.db;
+        async move { db.execute_unprepared(&sql).await.unwrap() }
+    };
+    run(format!(
+        "INSERT INTO \"User\" (id, email, emailVerified, createdAt, updatedAt) VALUES ('{user_id}', '{email}', {verified}, {past}, {past})"
+    ))
+    .await;
+    for (token, at) in [(&live, future), (&dead, past)] {
+        run(format!(
+            "INSERT INTO \"Session\" (sessionToken, userId, expires, createdAt, updatedAt) VALUES ('{token}', '{user_id}', {at}, {past}, {past})"
+        ))
+        .await;
+    }
+    let ms = |m: i64| DateTime::from_timestamp_millis(m).unwrap();
+    let user = t.adapter.get_user(&user_id).await.unwrap().expect("the integer-dated user");
+    assert_eq!(user.email_verified, Some(ms(verified)));
+    let (session, _) = t.adapter.get_session_and_user(&live).await.unwrap().expect("the live session");
+    assert_eq!(session.expires, ms(future));
+    // Prisma 7 reads them too.
+    let read = node.rpc(vec![call("getUser", vec![json!(user_id)], user_json(&user))]);
+    assert_eq!(split_timestamps(&read[0]).1, ms(past));
+    // A text-dated expired session beside them: only the two expired ones go, whatever their encoding.
+    let expired_text = t
+        .adapter
+        .create_session(AdapterSession {
+            session_token: id(),
+            user_id: user_id.clone(),
+            expires: Utc::now() - Duration::minutes(5),
+        })
+        .await
+        .unwrap();
+    let live_text = t
+        .adapter
+        .create_session(AdapterSession {
+            session_token: id(),
+            user_id: user_id.clone(),
+            expires: Utc::now() + Duration::hours(2),
+        })
+        .await
+        .unwrap();
+    assert_eq!(t.adapter.delete_expired_sessions(Utc::now()).await.unwrap(), 2);
+    let mut left: Vec<String> =
+        t.adapter.list_sessions_by_user_id(&user_id).await.unwrap().into_iter().map(|s| s.session_token).collect();
+    left.sort();
+    let mut want = vec![live.clone(), live_text.session_token];
+    want.sort();
+    assert_eq!(left, want);
+    assert_eq!(t.adapter.get_session_and_user(&expired_text.session_token).await.unwrap(), None);
+    assert_eq!(t.adapter.get_session_and_user(&dead).await.unwrap(), None);
+}
+
+async fn integers_are_32_bit(backend: Backend) {
+    let Some((t, _)) = setup(backend).await else { return };
+    let user = t
+        .adapter
+        .create_user(NewUser { email: Some(format!("{}@example.com", id())), ..NewUser::default() })
+        .await
+        .unwrap();
+    let big = i64::from(i32::MAX) + 1;
+    let account =
+        AdapterAccount { expires_at: Some(big), ..AdapterAccount::new(&user.id, AccountType::Oauth, "github", id()) };
+    let refused = t.adapter.link_account(account.clone()).await;
+    assert!(matches!(refused, Err(authjs_sea_orm::Error::InvalidInput(_))), "{refused:?}");
+    assert_eq!(t.adapter.get_account("github", &account.provider_account_id).await.unwrap(), None);
+    let fits = AdapterAccount { expires_at: Some(i64::from(i32::MAX)), ..account };
+    assert_eq!(t.adapter.link_account(fits.clone()).await.unwrap(), fits);
+
+    let authenticator = fixtures::authenticator(&user.id, &id(), big, "usb");
+    let refused = t.adapter.create_authenticator(authenticator.clone()).await;
+    assert!(matches!(refused, Err(authjs_sea_orm::Error::InvalidInput(_))), "{refused:?}");
+    let authenticator = AdapterAuthenticator { counter: 1, ..authenticator };
+    t.adapter.create_authenticator(authenticator.clone()).await.unwrap();
+    let refused = t.adapter.update_authenticator_counter(&authenticator.credential_id, big).await;
+    assert!(matches!(refused, Err(authjs_sea_orm::Error::InvalidInput(_))), "{refused:?}");
+    assert_eq!(t.adapter.get_authenticator(&authenticator.credential_id).await.unwrap(), Some(authenticator));
+}
+
+macro_rules! backends {
+    ($($module:ident => $backend:ident),* $(,)?) => {
+        $(
+            mod $module {
+                use super::*;
+
+                #[tokio::test]
+                async fn cross_reading() {
+                    super::cross_reading(Backend::$backend).await;
+                }
+
+                #[tokio::test]
+                async fn dates_are_stored_as_prisma_stores_them() {
+                    super::dates_are_stored_as_prisma_stores_them(Backend::$backend).await;
+                }
+            }
+        )*
+    };
+}
+
+backends!(sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql);
+
+#[tokio::test]
+async fn postgres_integers_are_32_bit() {
+    integers_are_32_bit(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn mysql_integers_are_32_bit() {
+    integers_are_32_bit(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sqlite_integer_millisecond_dates_are_read() {
+    sqlite_integer_millisecond_dates(Backend::SqliteFile).await;
+}
