@@ -8,6 +8,11 @@ eval "$(scripts/test-databases.sh)"
 if [ ! -d tests/interop/node_modules ] && command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/interop >&2
 fi
+# The Prisma preset's interop tests (tests/tests/prisma.rs): @auth/prisma-adapter on Prisma Client 7, clients generated
+# by the package's postinstall.
+if [ ! -d tests/interop-prisma/node_modules ] && command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/interop-prisma >&2
+fi
 # nextest does not run doctests: run them first, so the suite's summary closes the output.
 cargo test --doc -p authjs-sea-orm-entity -p authjs-sea-orm --features authjs-sea-orm/axum
 if cargo nextest --version >/dev/null 2>&1; then
