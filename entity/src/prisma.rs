@@ -119,7 +119,17 @@ pub mod account {
 
     /// Relations of `Account`.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// `Account.userId` → `User.id`, `ON DELETE CASCADE ON UPDATE CASCADE`.
+        #[sea_orm(
+            belongs_to = "super::user::Entity",
+            from = "Column::UserId",
+            to = "super::user::Column::Id",
+            on_update = "Cascade",
+            on_delete = "Cascade"
+        )]
+        User,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -166,7 +176,17 @@ pub mod session {
 
     /// Relations of `Session`.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// `Session.userId` → `User.id`, `ON DELETE CASCADE ON UPDATE CASCADE`.
+        #[sea_orm(
+            belongs_to = "super::user::Entity",
+            from = "Column::UserId",
+            to = "super::user::Column::Id",
+            on_update = "Cascade",
+            on_delete = "Cascade"
+        )]
+        User,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -245,7 +265,17 @@ pub mod authenticator {
 
     /// Relations of `Authenticator`.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// `Authenticator.userId` → `User.id`, `ON DELETE CASCADE ON UPDATE CASCADE`.
+        #[sea_orm(
+            belongs_to = "super::user::Entity",
+            from = "Column::UserId",
+            to = "super::user::Column::Id",
+            on_update = "Cascade",
+            on_delete = "Cascade"
+        )]
+        User,
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

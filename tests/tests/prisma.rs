@@ -13,7 +13,10 @@
 //!    (SQLite: ISO-8601 text with an offset, as Prisma 7 writes it).
 //! 3. `integers_are_32_bit` (PostgreSQL, MariaDB): Prisma's `Int` columns refuse what does not fit 32 bits as invalid
 //!    input, storing nothing (the conformance cases needing 64-bit integers do not run there).
-//! 4. `sqlite_integer_millisecond_dates` (SQLite): rows holding integer epoch milliseconds, as Prisma before its
+//! 4. `adopts_prisma_migrated_tables`: on tables Prisma migrated (the documented PostgreSQL schema's `email String`,
+//!    `NOT NULL`, included), `migration::prisma`'s `up` adopts instead of creating: recorded as `prisma-migrate`,
+//!    catalog unchanged, the adapter works on them, `down` keeps them; incompatible tables are refused, unchanged.
+//! 5. `sqlite_integer_millisecond_dates` (SQLite): rows holding integer epoch milliseconds, as Prisma before its
 //!    driver adapters wrote them, are read by both sides, and expiry deletes treat both encodings alike.
 //!
 //! Needs Node 20+ and `npm ci --prefix tests/interop` and `--prefix tests/interop-prisma` (its postinstall generates
@@ -22,6 +25,11 @@
 
 mod node_rpc;
 
+use authjs_sea_orm::SeaOrmAdapter;
+use authjs_sea_orm::migration::MigratorTrait;
+use authjs_sea_orm::migration::adopt::{self, Origin};
+use authjs_sea_orm::migration::prisma::{self as prisma_migration, Migrator as PrismaMigrator};
+use authjs_sea_orm::prisma::PrismaTables;
 use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, NewUser, SessionUpdate, UserUpdate,
     VerificationToken,
@@ -29,7 +37,7 @@ use authjs_sea_orm::{
 use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
 use authjs_sea_orm_tests::node::prisma_ready;
 use authjs_sea_orm_tests::schemas::Prisma;
-use authjs_sea_orm_tests::{Backend, TestDb};
+use authjs_sea_orm_tests::{Backend, TestDb, catalog};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -408,6 +416,78 @@ async fn integers_are_32_bit(backend: Backend) {
     assert_eq!(t.adapter.get_authenticator(&authenticator.credential_id).await.unwrap(), Some(authenticator));
 }
 
+/// Creates the Prisma tables on `db` as `prisma migrate` would, `edit` applied to the SQL first.
+async fn prisma_migrate(db: &sea_orm::DatabaseConnection, edit: impl Fn(&str) -> String) {
+    let sql = edit(prisma_migration::sql(db.get_database_backend()));
+    for statement in sql.split(";\n").map(str::trim).filter(|s| s.lines().any(|l| !l.starts_with("--"))) {
+        db.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+}
+
+async fn adopts_prisma_migrated_tables(backend: Backend) {
+    let Some(empty) = TestDb::empty(backend).await else { return };
+    let db = &empty.db;
+    // The documented PostgreSQL variant: `email String @unique`.
+    prisma_migrate(db, |sql| {
+        sql.replacen("\"email\" TEXT,", "\"email\" TEXT NOT NULL,", 1).replacen(
+            "`email` VARCHAR(191) NULL,",
+            "`email` VARCHAR(191) NOT NULL,",
+            1,
+        )
+    })
+    .await;
+    let before = catalog::snapshot(db, backend, &[]).await;
+    PrismaMigrator::up(db, None).await.expect("up adopts the Prisma tables");
+    let adopted = adopt::adoptions(db).await.unwrap();
+    let names: Vec<&str> = adopted.iter().map(|a| a.table.as_str()).collect();
+    assert_eq!(names, prisma_migration::TABLES);
+    assert!(
+        adopted
+            .iter()
+            .all(|a| a.origin == Origin::PrismaMigrate && a.migration == "m20261127_000002_create_prisma_auth_tables"),
+        "{adopted:?}"
+    );
+    let except = ["seaql_migrations", adopt::RECORD_TABLE];
+    assert_eq!(catalog::snapshot(db, backend, &except).await, before, "adoption alters nothing");
+    PrismaMigrator::up(db, None).await.expect("a second up does nothing");
+
+    let adapter = SeaOrmAdapter::<PrismaTables>::with_schema(db.clone());
+    let user = adapter
+        .create_user(NewUser { email: Some(format!("{}@example.com", id())), ..NewUser::default() })
+        .await
+        .unwrap();
+    assert_cuid(&user.id);
+    assert!(adapter.create_user(NewUser::default()).await.is_err(), "email is NOT NULL on these tables");
+    PrismaMigrator::down(db, None).await.unwrap();
+    assert!(!adopt::is_adopted(db).await.unwrap());
+    assert_eq!(adapter.get_user(&user.id).await.unwrap(), Some(user), "down keeps the adopted tables");
+}
+
+async fn refuses_incompatible_prisma_tables(backend: Backend) {
+    let Some(empty) = TestDb::empty(backend).await else { return };
+    let db = &empty.db;
+    // A schema without `updatedAt` on `Session` and with a `NOT NULL` column the adapter does not write.
+    prisma_migrate(db, |sql| {
+        let sql = sql.replacen("\"updatedAt\" TIMESTAMP(3) NOT NULL\n);", "\"role\" TEXT NOT NULL\n);", 1);
+        let sql = sql.replacen(
+            "`updatedAt` DATETIME(3) NOT NULL,\n\n    UNIQUE INDEX `Session_sessionToken_key`",
+            "`role` VARCHAR(191) NOT NULL,\n\n    UNIQUE INDEX `Session_sessionToken_key`",
+            1,
+        );
+        sql.replacen(
+            "\"updatedAt\" DATETIME NOT NULL,\n    CONSTRAINT \"Session_userId_fkey\"",
+            "\"role\" TEXT NOT NULL,\n    CONSTRAINT \"Session_userId_fkey\"",
+            1,
+        )
+    })
+    .await;
+    let before = catalog::snapshot(db, backend, &[]).await;
+    let err = PrismaMigrator::up(db, None).await.expect_err("incompatible tables are refused").to_string();
+    assert!(err.contains("Session.updatedAt: expected a column"), "{err}");
+    assert!(err.contains("Session.role: expected nullable or a default"), "{err}");
+    assert_eq!(catalog::snapshot(db, backend, &["seaql_migrations"]).await, before, "nothing changed");
+}
+
 macro_rules! backends {
     ($($module:ident => $backend:ident),* $(,)?) => {
         $(
@@ -417,6 +497,16 @@ macro_rules! backends {
                 #[tokio::test]
                 async fn cross_reading() {
                     super::cross_reading(Backend::$backend).await;
+                }
+
+                #[tokio::test]
+                async fn adopts_prisma_migrated_tables() {
+                    super::adopts_prisma_migrated_tables(Backend::$backend).await;
+                }
+
+                #[tokio::test]
+                async fn refuses_incompatible_prisma_tables() {
+                    super::refuses_incompatible_prisma_tables(Backend::$backend).await;
                 }
 
                 #[tokio::test]

@@ -1,6 +1,9 @@
 //! Adoption of Auth.js tables that exist already: created by drizzle-kit for a Next.js app on Auth.js's Drizzle
 //! adapter, or by an earlier version of this crate without a row in `seaql_migrations` (an application migration
-//! calling [`v1::create_auth_tables`](super::v1::create_auth_tables), say).
+//! calling [`v1::create_auth_tables`](super::v1::create_auth_tables), say); and, by
+//! [`migration::prisma`](super::prisma), the Prisma adapter's tables created by `prisma migrate` ([`TableSet::Prisma`]:
+//! `User`, `Account`, `Session`, `VerificationToken`, `Authenticator`, checked alike against
+//! [`crate::entity::prisma`]).
 //!
 //! [`m20261126_000001_create_auth_tables`](super::m20261126_000001_create_auth_tables) calls [`adopt_existing`]
 //! before its `CREATE TABLE`s. When none of `user`, `account`, `session`, `verificationToken` and `authenticator`
@@ -54,6 +57,9 @@ pub enum Origin {
     DrizzleKit,
     /// This crate (its `userId` and `expires` indexes are there), without a row in `seaql_migrations`.
     AuthjsSeaOrm,
+    /// `prisma migrate`, from the Auth.js Prisma adapter's schema (Prisma's `User_email_key` and
+    /// `Session_sessionToken_key` indexes), adopted by [`migration::prisma`](super::prisma).
+    PrismaMigrate,
     /// Another tool: compatible columns and keys, other index names.
     Other,
 }
@@ -64,6 +70,7 @@ impl Origin {
         match self {
             Origin::DrizzleKit => "drizzle-kit",
             Origin::AuthjsSeaOrm => "authjs-sea-orm",
+            Origin::PrismaMigrate => "prisma-migrate",
             Origin::Other => "other",
         }
     }
@@ -72,6 +79,7 @@ impl Origin {
         match s {
             "drizzle-kit" => Origin::DrizzleKit,
             "authjs-sea-orm" => Origin::AuthjsSeaOrm,
+            "prisma-migrate" => Origin::PrismaMigrate,
             _ => Origin::Other,
         }
     }
@@ -82,6 +90,7 @@ impl fmt::Display for Origin {
         f.write_str(match self {
             Origin::DrizzleKit => "drizzle-kit (the Auth.js Drizzle adapter's schema)",
             Origin::AuthjsSeaOrm => "authjs-sea-orm (an earlier run, not recorded in seaql_migrations)",
+            Origin::PrismaMigrate => "prisma migrate (the Auth.js Prisma adapter's schema)",
             Origin::Other => "another tool (compatible columns and keys)",
         })
     }
@@ -118,6 +127,8 @@ pub const EXTRA_INDEXES: [(&str, &str, &str); 4] = [
 enum Kind {
     Text,
     Date,
+    /// A date the entity declares as `Timestamp`: ISO-8601 text on SQLite (Prisma's `DATETIME`), else as `Date`.
+    IsoDate,
     Integer,
     Bool,
 }
@@ -125,7 +136,8 @@ enum Kind {
 impl Kind {
     fn of(column_type: &ColumnType) -> Kind {
         match column_type {
-            ColumnType::DateTime | ColumnType::Timestamp => Kind::Date,
+            ColumnType::DateTime => Kind::Date,
+            ColumnType::Timestamp => Kind::IsoDate,
             ColumnType::BigInteger | ColumnType::Integer => Kind::Integer,
             ColumnType::Boolean => Kind::Bool,
             _ => Kind::Text,
@@ -136,15 +148,16 @@ impl Kind {
     fn expected(self, backend: DbBackend) -> &'static str {
         match (backend, self) {
             (DbBackend::Postgres, Kind::Text) => "text or character varying",
-            (DbBackend::Postgres, Kind::Date) => "timestamp without time zone",
+            (DbBackend::Postgres, Kind::Date | Kind::IsoDate) => "timestamp without time zone",
             (DbBackend::Postgres, Kind::Integer) => "integer or bigint",
             (DbBackend::Postgres, Kind::Bool) => "boolean",
             (DbBackend::MySql, Kind::Text) => "varchar or text",
-            (DbBackend::MySql, Kind::Date) => "datetime or timestamp",
+            (DbBackend::MySql, Kind::Date | Kind::IsoDate) => "datetime or timestamp",
             (DbBackend::MySql, Kind::Integer) => "int or bigint (signed)",
             (DbBackend::MySql, Kind::Bool) => "boolean (tinyint)",
             (_, Kind::Text) => "text",
             (_, Kind::Date) => "integer (epoch milliseconds)",
+            (_, Kind::IsoDate) => "datetime (ISO-8601 text)",
             (_, Kind::Integer | Kind::Bool) => "integer",
         }
     }
@@ -157,7 +170,7 @@ impl Kind {
                 Kind::Text => matches!(t, "text" | "character varying"),
                 // `timestamptz` would read, but the entities write naive UTC instants, which PostgreSQL converts
                 // through the session's time zone there.
-                Kind::Date => t == "timestamp without time zone",
+                Kind::Date | Kind::IsoDate => t == "timestamp without time zone",
                 Kind::Integer => matches!(t, "integer" | "bigint"),
                 Kind::Bool => t == "boolean",
             },
@@ -165,7 +178,7 @@ impl Kind {
                 let base = t.split(['(', ' ']).next().unwrap_or_default();
                 match self {
                     Kind::Text => matches!(base, "varchar" | "text" | "tinytext" | "mediumtext" | "longtext"),
-                    Kind::Date => matches!(base, "datetime" | "timestamp"),
+                    Kind::Date | Kind::IsoDate => matches!(base, "datetime" | "timestamp"),
                     Kind::Integer => matches!(base, "int" | "bigint") && !t.contains("unsigned"),
                     Kind::Bool => base == "tinyint",
                 }
@@ -177,7 +190,10 @@ impl Kind {
                     Kind::Text => {
                         !t.contains("int") && (t.contains("char") || t.contains("clob") || t.contains("text"))
                     }
-                    Kind::Date | Kind::Integer | Kind::Bool => t.contains("int"),
+                    Kind::Date | Kind::Integer => t.contains("int"),
+                    // Prisma declares `BOOLEAN` (numeric affinity, 0/1 stored).
+                    Kind::Bool => t.contains("int") || t.contains("bool"),
+                    Kind::IsoDate => t.contains("date") || t.contains("time"),
                 }
             }
         }
@@ -222,20 +238,58 @@ fn spec<E: EntityTrait>() -> TableSpec {
     TableSpec { name: E::default().table_name(), columns, primary_key, cascades_to_user }
 }
 
-/// The five tables, users first.
-fn specs() -> [TableSpec; 5] {
-    [
-        spec::<entity::user::Entity>(),
-        spec::<entity::account::Entity>(),
-        spec::<entity::session::Entity>(),
-        spec::<entity::verification_token::Entity>(),
-        spec::<entity::authenticator::Entity>(),
-    ]
+/// Which five tables an adoption checks, and against which entities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TableSet {
+    /// The Auth.js Drizzle adapter's default schema: the entities of [`crate::entity`] (the migrations of
+    /// [`migrations()`](super::migrations)).
+    Drizzle,
+    /// The Auth.js Prisma adapter's schema: the entities of [`crate::entity::prisma`] (the migration of
+    /// [`migration::prisma`](super::prisma)).
+    Prisma,
 }
 
-/// The names of the five tables.
+impl TableSet {
+    /// The five tables, users first.
+    fn specs(self) -> [TableSpec; 5] {
+        match self {
+            TableSet::Drizzle => [
+                spec::<entity::user::Entity>(),
+                spec::<entity::account::Entity>(),
+                spec::<entity::session::Entity>(),
+                spec::<entity::verification_token::Entity>(),
+                spec::<entity::authenticator::Entity>(),
+            ],
+            TableSet::Prisma => [
+                spec::<entity::prisma::user::Entity>(),
+                spec::<entity::prisma::account::Entity>(),
+                spec::<entity::prisma::session::Entity>(),
+                spec::<entity::prisma::verification_token::Entity>(),
+                spec::<entity::prisma::authenticator::Entity>(),
+            ],
+        }
+    }
+
+    /// The names of the five tables, users first.
+    pub fn table_names(self) -> [&'static str; 5] {
+        self.specs().map(|s| s.name)
+    }
+
+    /// Columns the entities read as optional that an adopted table may declare `NOT NULL`: the documented Prisma
+    /// schema for PostgreSQL has `email String`, where the migration of the preset creates `String?`. Writes
+    /// leaving such a column empty fail on that table.
+    fn may_be_required(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            TableSet::Drizzle => &[],
+            TableSet::Prisma => &[("User", "email")],
+        }
+    }
+}
+
+/// The names of the five tables of the Drizzle adapter's schema ([`TableSet::Drizzle`]).
 pub fn table_names() -> [&'static str; 5] {
-    specs().map(|s| s.name)
+    TableSet::Drizzle.table_names()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -639,10 +693,12 @@ fn list(columns: &[String]) -> String {
     format!("({})", columns.join(", "))
 }
 
-/// Compares `found` (the existing ones among the five tables) with what the entities need on `backend`.
-fn compare(backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differences {
+/// Compares `found` (the existing ones among the five tables of `set`) with what the entities need on `backend`.
+fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differences {
     let mut out = Vec::new();
-    for spec in specs() {
+    let specs = set.specs();
+    let users = specs[0].name;
+    for spec in specs.iter() {
         let t = spec.name;
         let Some(table) = found.get(t) else {
             out.push(format!("{t}: expected a table, found none"));
@@ -657,7 +713,7 @@ fn compare(backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differen
             if !col.kind.accepts(backend, f) {
                 out.push(format!("{t}.{}: expected {}, found {}", col.name, col.kind.expected(backend), f.sql_type));
             }
-            if col.nullable && !f.nullable {
+            if col.nullable && !f.nullable && !set.may_be_required().contains(&(t, col.name.as_str())) {
                 out.push(format!("{t}.{}: expected nullable, found NOT NULL", col.name));
             } else if !col.nullable && f.nullable {
                 out.push(format!("{t}.{}: expected NOT NULL, found nullable", col.name));
@@ -667,7 +723,11 @@ fn compare(backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differen
             }
         }
         let found_pk: BTreeSet<&String> = table.primary_key.iter().collect();
-        if found_pk != spec.primary_key.iter().collect() {
+        // A one-column key of the entity may be a unique index without a primary key (Prisma's `Session`).
+        let unique_key = table.primary_key.is_empty()
+            && spec.primary_key.len() == 1
+            && spec.primary_key.iter().all(|column| table.unique(column));
+        if found_pk != spec.primary_key.iter().collect() && !unique_key {
             let expected: Vec<String> = spec.primary_key.iter().cloned().collect();
             let found = if table.primary_key.is_empty() { "none".to_owned() } else { list(&table.primary_key) };
             out.push(format!("{t} (primary key): expected {}, found {found}", list(&expected)));
@@ -676,13 +736,13 @@ fn compare(backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differen
             let fk = table
                 .foreign_keys
                 .iter()
-                .find(|fk| fk.columns == [column.as_str()] && fk.ref_table == "user" && fk.ref_columns == ["id"]);
+                .find(|fk| fk.columns == [column.as_str()] && fk.ref_table == users && fk.ref_columns == ["id"]);
             match fk {
                 None => out.push(format!(
-                    "{t}.{column}: expected a foreign key to user.id with ON DELETE CASCADE, found none"
+                    "{t}.{column}: expected a foreign key to {users}.id with ON DELETE CASCADE, found none"
                 )),
                 Some(fk) if fk.on_delete != "CASCADE" => out.push(format!(
-                    "{t}.{column}: expected a foreign key to user.id with ON DELETE CASCADE, found ON DELETE {}",
+                    "{t}.{column}: expected a foreign key to {users}.id with ON DELETE CASCADE, found ON DELETE {}",
                     fk.on_delete
                 )),
                 Some(_) => {}
@@ -702,8 +762,12 @@ fn compare(backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differen
 }
 
 /// The origin told by the index names of the five tables.
-fn origin(found: &BTreeMap<String, FoundTable>) -> Origin {
+fn origin(set: TableSet, found: &BTreeMap<String, FoundTable>) -> Origin {
     let has = |table: &str, index: &str| found.get(table).is_some_and(|t| t.has_index(index));
+    if set == TableSet::Prisma {
+        let prisma = has("User", "User_email_key") && has("Session", "Session_sessionToken_key");
+        return if prisma { Origin::PrismaMigrate } else { Origin::Other };
+    }
     if EXTRA_INDEXES.iter().all(|(table, _, index)| has(table, index)) {
         Origin::AuthjsSeaOrm
     } else if EXTRA_INDEXES.iter().all(|(table, _, index)| !has(table, index))
@@ -721,10 +785,16 @@ fn origin(found: &BTreeMap<String, FoundTable>) -> Origin {
 ///
 /// Only reads the catalog. [`adopt_existing`] calls it; call it yourself to see whether a database can be adopted.
 pub async fn check(db: &impl ConnectionTrait) -> Result<Option<Result<Origin, Differences>>, DbErr> {
+    check_set(db, TableSet::Drizzle).await
+}
+
+/// [`check`] for the tables of `set`: [`TableSet::Prisma`] compares the Prisma adapter's tables with
+/// [`crate::entity::prisma`].
+pub async fn check_set(db: &impl ConnectionTrait, set: TableSet) -> Result<Option<Result<Origin, Differences>>, DbErr> {
     let backend = db.get_database_backend();
     let existing = existing_tables(db).await?;
     let mut found = BTreeMap::new();
-    for name in table_names() {
+    for name in set.table_names() {
         if existing.contains(name) {
             found.insert(name.to_owned(), read_table(db, name).await?);
         }
@@ -732,8 +802,8 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Option<Result<Origin, Di
     if found.is_empty() {
         return Ok(None);
     }
-    let differences = compare(backend, &found);
-    Ok(Some(if differences.0.is_empty() { Ok(origin(&found)) } else { Err(differences) }))
+    let differences = compare(set, backend, &found);
+    Ok(Some(if differences.0.is_empty() { Ok(origin(set, &found)) } else { Err(differences) }))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -781,7 +851,7 @@ pub async fn adoptions(db: &impl ConnectionTrait) -> Result<Vec<Adoption>, DbErr
         })
         .collect::<Result<_, DbErr>>()?;
     // In the order of the tables, users first.
-    let order = table_names();
+    let order: Vec<&str> = TableSet::Drizzle.table_names().into_iter().chain(TableSet::Prisma.table_names()).collect();
     adoptions.sort_by_key(|a| order.iter().position(|t| *t == a.table).unwrap_or(order.len()));
     Ok(adoptions)
 }
@@ -791,7 +861,12 @@ pub async fn is_adopted(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(!adoptions(db).await?.is_empty())
 }
 
-async fn write_record(db: &impl ConnectionTrait, migration: &str, origin: Origin) -> Result<(), DbErr> {
+async fn write_record(
+    db: &impl ConnectionTrait,
+    migration: &str,
+    origin: Origin,
+    names: [&'static str; 5],
+) -> Result<(), DbErr> {
     let create = Table::create()
         .table(record_table())
         .if_not_exists()
@@ -802,7 +877,6 @@ async fn write_record(db: &impl ConnectionTrait, migration: &str, origin: Origin
         .col(ColumnDef::new(Record::Indexes).text().null())
         .to_owned();
     db.execute(&create).await?;
-    let names = table_names();
     db.execute(
         &Query::delete().from_table(record_table()).and_where(Expr::col(Record::TableName).is_in(names)).to_owned(),
     )
@@ -829,12 +903,18 @@ async fn write_record(db: &impl ConnectionTrait, migration: &str, origin: Origin
 /// [`DbErr::Migration`]). `false` when none exists: the caller creates them. Reads the catalog only, unless it
 /// adopts.
 pub async fn adopt_existing(manager: &SchemaManager<'_>, migration: &str) -> Result<bool, DbErr> {
+    adopt_existing_set(manager, migration, TableSet::Drizzle).await
+}
+
+/// [`adopt_existing`] for the tables of `set` ([`migration::prisma`](super::prisma) adopts
+/// [`TableSet::Prisma`]).
+pub async fn adopt_existing_set(manager: &SchemaManager<'_>, migration: &str, set: TableSet) -> Result<bool, DbErr> {
     let db = manager.get_connection();
-    match check(db).await? {
+    match check_set(db, set).await? {
         None => Ok(false),
         Some(Err(differences)) => Err(DbErr::Migration(differences.to_string())),
         Some(Ok(origin)) => {
-            write_record(db, migration, origin).await?;
+            write_record(db, migration, origin, set.table_names()).await?;
             Ok(true)
         }
     }

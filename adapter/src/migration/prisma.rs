@@ -5,8 +5,12 @@
 //! foreign keys `ON DELETE CASCADE ON UPDATE CASCADE`). The SQL is the `prisma/*.sql` files next to this module,
 //! one per backend, and never changes: a database it created is indistinguishable from one Prisma migrated.
 //!
-//! Where Prisma's own migrations create the tables (the Next.js app owns them), do not run this: use the preset's
-//! adapter alone.
+//! On a database Prisma migrated already (a Next.js app's), `up` adopts the tables instead of creating them, as the
+//! default migrations adopt drizzle-kit's: it checks them against [`crate::entity::prisma`]
+//! ([`adopt::TableSet::Prisma`](super::adopt::TableSet::Prisma)), records them in
+//! [`adopt::RECORD_TABLE`](super::adopt::RECORD_TABLE), and alters nothing; incompatible tables fail with every
+//! difference named. `down` of an adopted migration forgets the adoption and keeps the tables. The documented
+//! PostgreSQL schema's `email String` (`NOT NULL`) is accepted.
 //!
 //! ```
 //! use authjs_sea_orm::migration::MigratorTrait;
@@ -22,6 +26,8 @@
 
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
+
+use super::adopt::{self, TableSet};
 
 /// The SQL Prisma's migrations run for the Auth.js v5 schema on PostgreSQL.
 pub const POSTGRES_SQL: &str = include_str!("prisma/postgres.sql");
@@ -66,6 +72,9 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if adopt::adopt_existing_set(manager, self.name(), TableSet::Prisma).await? {
+            return Ok(());
+        }
         let db = manager.get_connection();
         for stmt in statements(sql(db.get_database_backend())) {
             db.execute_unprepared(&stmt).await?;
@@ -74,6 +83,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if adopt::forget(manager).await? {
+            return Ok(());
+        }
         for table in TABLES.iter().rev() {
             manager.drop_table(Table::drop().table(Alias::new(*table)).to_owned()).await?;
         }
