@@ -7,8 +7,8 @@
 //!
 //! On a database Prisma migrated already (a Next.js app's), `up` adopts the tables instead of creating them, as the
 //! default migrations adopt drizzle-kit's: it checks them against [`crate::entity::prisma`]
-//! ([`adopt::TableSet::Prisma`](super::adopt::TableSet::Prisma)), records them in
-//! [`adopt::RECORD_TABLE`](super::adopt::RECORD_TABLE), and alters nothing; incompatible tables fail with every
+//! ([`adopt::TableSet::Prisma`]), records them in
+//! [`adopt::RECORD_TABLE`], and alters nothing; incompatible tables fail with every
 //! difference named. `down` of an adopted migration forgets the adoption and keeps the tables. The documented
 //! PostgreSQL schema's `email String` (`NOT NULL`) is accepted.
 //!
