@@ -39,8 +39,10 @@ impl Rng {
     }
 }
 
-/// 2026-01-01T00:00:00.123Z, in epoch milliseconds: dates carry milliseconds, as real ones do.
-pub(crate) const BASE_MS: i64 = 1_767_225_600_123;
+/// 2036-01-01T00:00:00.123Z, in epoch milliseconds: dates carry milliseconds, as real ones do. In the future, so the
+/// workload's sessions are live ones (a session cache never answers an expired session from memory), and before
+/// 2038 (MySQL `TIMESTAMP`).
+pub(crate) const BASE_MS: i64 = 2_082_758_400_123;
 const DAY_MS: i64 = 86_400_000;
 
 #[derive(Clone, Debug, Serialize)]
