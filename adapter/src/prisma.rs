@@ -18,6 +18,10 @@
 //! # }
 //! ```
 //!
+//! next-auth v4's Prisma schema (`@next-auth/prisma-adapter`: `Account.id` and `Session.id` keys, a unique
+//! `(provider, providerAccountId)`, no timestamps) is [`PrismaV4Tables`], created or adopted by
+//! [`migration::prisma::v4`](crate::migration::prisma::v4).
+//!
 //! The entities are [`crate::entity::prisma`]. What Prisma's client does and the database does not, the preset does
 //! too, so rows written from Rust are rows Prisma reads:
 //! - `User.id`: a new cuid when `create_user` is given no id (a given id is kept; Auth.js passes none through
@@ -41,7 +45,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use authjs_sea_orm_entity::Timestamp;
-use authjs_sea_orm_entity::prisma::{account, authenticator, session, user, verification_token};
+use authjs_sea_orm_entity::prisma::{account, authenticator, session, user, v4, verification_token};
 use chrono::Utc;
 use sea_orm::{DbBackend, Value};
 
@@ -54,6 +58,19 @@ use crate::types::NewUser;
 /// The Prisma adapter's tables (Auth.js v5 schema): `SeaOrmAdapter::<PrismaTables>::with_schema(db)`.
 pub type PrismaTables =
     Tables<user::Entity, account::Entity, session::Entity, verification_token::Entity, authenticator::Entity>;
+
+/// The tables of next-auth v4's Prisma schema (`@next-auth/prisma-adapter`, [`crate::entity::prisma::v4`]):
+/// `SeaOrmAdapter::<PrismaV4Tables>::with_schema(db)`. The preset writes a cuid into `Account.id` and `Session.id`
+/// (and `User.id` when none is given), as Prisma's client does; the schema has no `createdAt`/`updatedAt`. The
+/// authenticators table is the v5 schema's `Authenticator` (next-auth v4 has no WebAuthn; the v4 migration creates
+/// it for the Rust side).
+pub type PrismaV4Tables = Tables<
+    v4::user::Entity,
+    v4::account::Entity,
+    v4::session::Entity,
+    v4::verification_token::Entity,
+    authenticator::Entity,
+>;
 
 /// A new id in the shape of Prisma's `cuid()`: `c`, the time in milliseconds, a per-process counter and random
 /// characters, 25 lower-case base-36 characters in all. Sortable by creation time to the millisecond, like a cuid;
@@ -170,6 +187,63 @@ impl AuthenticatorTable for authenticator::Entity {
     const CREDENTIAL_DEVICE_TYPE: authenticator::Column = authenticator::Column::CredentialDeviceType;
     const CREDENTIAL_BACKED_UP: authenticator::Column = authenticator::Column::CredentialBackedUp;
     const TRANSPORTS: authenticator::Column = authenticator::Column::Transports;
+}
+
+impl UserTable for v4::user::Entity {
+    type Extra = ();
+    type NewExtra = ();
+    const ID_KIND: IdKind = IdKind::Text;
+    const ID: v4::user::Column = v4::user::Column::Id;
+    const NAME: Option<v4::user::Column> = Some(v4::user::Column::Name);
+    const EMAIL: v4::user::Column = v4::user::Column::Email;
+    const EMAIL_VERIFIED: Option<v4::user::Column> = Some(v4::user::Column::EmailVerified);
+    const IMAGE: Option<v4::user::Column> = Some(v4::user::Column::Image);
+
+    fn extra(_: &v4::user::Model) {}
+
+    fn new_extra_values(_: (), _: DbBackend) -> Vec<(v4::user::Column, Value)> {
+        Vec::new()
+    }
+
+    fn before_insert(user: &mut NewUser) {
+        if user.id.is_none() {
+            user.id = Some(cuid());
+        }
+    }
+}
+
+impl AccountTable for v4::account::Entity {
+    const USER_ID: v4::account::Column = v4::account::Column::UserId;
+    const TYPE: v4::account::Column = v4::account::Column::Type;
+    const PROVIDER: v4::account::Column = v4::account::Column::Provider;
+    const PROVIDER_ACCOUNT_ID: v4::account::Column = v4::account::Column::ProviderAccountId;
+    const REFRESH_TOKEN: v4::account::Column = v4::account::Column::RefreshToken;
+    const ACCESS_TOKEN: v4::account::Column = v4::account::Column::AccessToken;
+    const EXPIRES_AT: v4::account::Column = v4::account::Column::ExpiresAt;
+    const TOKEN_TYPE: v4::account::Column = v4::account::Column::TokenType;
+    const SCOPE: v4::account::Column = v4::account::Column::Scope;
+    const ID_TOKEN: v4::account::Column = v4::account::Column::IdToken;
+    const SESSION_STATE: v4::account::Column = v4::account::Column::SessionState;
+
+    fn insert_values(_: DbBackend) -> Vec<(v4::account::Column, Value)> {
+        vec![(v4::account::Column::Id, cuid().into())]
+    }
+}
+
+impl SessionTable for v4::session::Entity {
+    const SESSION_TOKEN: v4::session::Column = v4::session::Column::SessionToken;
+    const USER_ID: v4::session::Column = v4::session::Column::UserId;
+    const EXPIRES: v4::session::Column = v4::session::Column::Expires;
+
+    fn insert_values(_: DbBackend) -> Vec<(v4::session::Column, Value)> {
+        vec![(v4::session::Column::Id, cuid().into())]
+    }
+}
+
+impl VerificationTokenTable for v4::verification_token::Entity {
+    const IDENTIFIER: v4::verification_token::Column = v4::verification_token::Column::Identifier;
+    const TOKEN: v4::verification_token::Column = v4::verification_token::Column::Token;
+    const EXPIRES: v4::verification_token::Column = v4::verification_token::Column::Expires;
 }
 
 #[cfg(test)]

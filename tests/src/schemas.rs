@@ -7,6 +7,7 @@
 //! - [`UuidIds`]: native `uuid` user ids, in the PostgreSQL schema `auth` (PostgreSQL only).
 //! - [`IntegerIds`]: an auto-increment integer users table, as Loco's.
 //! - [`Prisma`]: the Prisma preset (`authjs_sea_orm::prisma::PrismaTables`) on the tables `prisma migrate` creates.
+//! - [`PrismaV4`]: the same for next-auth v4's Prisma schema (`PrismaV4Tables`).
 //! - [`Cached`]: any of them with the adapter wrapped in `authjs_sea_orm::cache::CachedAdapter` ([`CachedDefault`]).
 
 use std::fmt;
@@ -54,6 +55,8 @@ pub enum SchemaKind {
     IntegerIds,
     /// [`Prisma`].
     Prisma,
+    /// [`PrismaV4`].
+    PrismaV4,
 }
 
 impl SchemaKind {
@@ -66,6 +69,7 @@ impl SchemaKind {
             SchemaKind::UuidIds => "uuid_ids",
             SchemaKind::IntegerIds => "integer_ids",
             SchemaKind::Prisma => "prisma",
+            SchemaKind::PrismaV4 => "prisma_v4",
         }
     }
 }
@@ -495,5 +499,27 @@ impl TestSchema for Prisma {
     /// 64 bits); `tests/prisma.rs` checks that larger values are refused.
     fn lacks(need: &str, backend: Backend) -> bool {
         need == "wide" && !backend.is_sqlite()
+    }
+}
+
+/// next-auth v4's Prisma schema (`PrismaV4Tables`), created by `migration::prisma::v4`.
+pub enum PrismaV4 {}
+
+impl TestSchema for PrismaV4 {
+    type Tables = authjs_sea_orm::prisma::PrismaV4Tables;
+    type Adapter = SeaOrmAdapter<Self::Tables>;
+
+    fn adapter(db: DatabaseConnection) -> Self::Adapter {
+        SeaOrmAdapter::with_schema(db)
+    }
+    const KIND: SchemaKind = SchemaKind::PrismaV4;
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        authjs_sea_orm::migration::prisma::v4::migrations()
+    }
+
+    /// As [`Prisma`]: `Int` is 32-bit.
+    fn lacks(need: &str, backend: Backend) -> bool {
+        Prisma::lacks(need, backend)
     }
 }

@@ -126,6 +126,12 @@ schema!(
     specific: []
 );
 
+schema!(
+    prisma_v4, PrismaV4,
+    backends: [sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql],
+    specific: []
+);
+
 // PostgreSQL only: native `uuid` columns and a schema `auth`.
 schema!(
     uuid_ids, UuidIds,

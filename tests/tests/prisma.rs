@@ -16,6 +16,7 @@
 //! 4. `adopts_prisma_migrated_tables`: on tables Prisma migrated (the documented PostgreSQL schema's `email String`,
 //!    `NOT NULL`, included), `migration::prisma`'s `up` adopts instead of creating: recorded as `prisma-migrate`,
 //!    catalog unchanged, the adapter works on them, `down` keeps them; incompatible tables are refused, unchanged.
+//!    Likewise for next-auth v4's schema (`v4_adopts_prisma_migrated_tables`, without an `Authenticator` table).
 //! 5. `sqlite_integer_millisecond_dates` (SQLite): rows holding integer epoch milliseconds, as Prisma before its
 //!    driver adapters wrote them, are read by both sides, and expiry deletes treat both encodings alike.
 //!
@@ -29,7 +30,7 @@ use authjs_sea_orm::SeaOrmAdapter;
 use authjs_sea_orm::migration::MigratorTrait;
 use authjs_sea_orm::migration::adopt::{self, Origin};
 use authjs_sea_orm::migration::prisma::{self as prisma_migration, Migrator as PrismaMigrator};
-use authjs_sea_orm::prisma::PrismaTables;
+use authjs_sea_orm::prisma::{PrismaTables, PrismaV4Tables};
 use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, NewUser, SessionUpdate, UserUpdate,
     VerificationToken,
@@ -463,6 +464,41 @@ async fn adopts_prisma_migrated_tables(backend: Backend) {
     assert_eq!(adapter.get_user(&user.id).await.unwrap(), Some(user), "down keeps the adopted tables");
 }
 
+async fn v4_adopts_prisma_migrated_tables(backend: Backend) {
+    let Some(empty) = TestDb::empty(backend).await else { return };
+    let db = &empty.db;
+    // next-auth v4's four models, without the `Authenticator` table.
+    let v4 = prisma_migration::v4::sql(db.get_database_backend());
+    let without_authenticator: String =
+        v4.split("\n\n").filter(|part| !part.contains("Authenticator")).collect::<Vec<_>>().join("\n\n");
+    prisma_migrate(db, |_| without_authenticator.clone()).await;
+    let before = catalog::snapshot(db, backend, &[]).await;
+    prisma_migration::v4::Migrator::up(db, None).await.expect("up adopts next-auth v4's Prisma tables");
+    let names: Vec<String> = adopt::adoptions(db).await.unwrap().into_iter().map(|a| a.table).collect();
+    assert_eq!(names, ["User", "Account", "Session", "VerificationToken"]);
+    let except = ["seaql_migrations", adopt::RECORD_TABLE];
+    assert_eq!(catalog::snapshot(db, backend, &except).await, before, "adoption alters nothing");
+    let adapter = SeaOrmAdapter::<PrismaV4Tables>::with_schema(db.clone());
+    let user = adapter
+        .create_user(NewUser { email: Some(format!("{}@example.com", id())), ..NewUser::default() })
+        .await
+        .unwrap();
+    let account =
+        adapter.link_account(AdapterAccount::new(&user.id, AccountType::Oauth, "github", id())).await.unwrap();
+    assert_eq!(adapter.get_user_by_account("github", &account.provider_account_id).await.unwrap(), Some(user));
+    let stmt = Statement::from_string(
+        db.get_database_backend(),
+        "SELECT id FROM Account".replace("Account", &quote(backend, "Account")),
+    );
+    let row = db.query_one_raw(stmt).await.unwrap().unwrap();
+    assert_cuid(&row.try_get::<String>("", "id").unwrap());
+}
+
+/// `name` quoted as an identifier on `backend`.
+fn quote(backend: Backend, name: &str) -> String {
+    if backend == Backend::MySql { format!("`{name}`") } else { format!("\"{name}\"") }
+}
+
 async fn refuses_incompatible_prisma_tables(backend: Backend) {
     let Some(empty) = TestDb::empty(backend).await else { return };
     let db = &empty.db;
@@ -502,6 +538,11 @@ macro_rules! backends {
                 #[tokio::test]
                 async fn adopts_prisma_migrated_tables() {
                     super::adopts_prisma_migrated_tables(Backend::$backend).await;
+                }
+
+                #[tokio::test]
+                async fn v4_adopts_prisma_migrated_tables() {
+                    super::v4_adopts_prisma_migrated_tables(Backend::$backend).await;
                 }
 
                 #[tokio::test]

@@ -248,6 +248,9 @@ pub enum TableSet {
     /// The Auth.js Prisma adapter's schema: the entities of [`crate::entity::prisma`] (the migration of
     /// [`migration::prisma`](super::prisma)).
     Prisma,
+    /// next-auth v4's Prisma schema: the entities of [`crate::entity::prisma::v4`] and the v5 `Authenticator`,
+    /// which may be missing (the migration of [`migration::prisma::v4`](super::prisma::v4)).
+    PrismaV4,
 }
 
 impl TableSet {
@@ -260,6 +263,13 @@ impl TableSet {
                 spec::<entity::session::Entity>(),
                 spec::<entity::verification_token::Entity>(),
                 spec::<entity::authenticator::Entity>(),
+            ],
+            TableSet::PrismaV4 => [
+                spec::<entity::prisma::v4::user::Entity>(),
+                spec::<entity::prisma::v4::account::Entity>(),
+                spec::<entity::prisma::v4::session::Entity>(),
+                spec::<entity::prisma::v4::verification_token::Entity>(),
+                spec::<entity::prisma::authenticator::Entity>(),
             ],
             TableSet::Prisma => [
                 spec::<entity::prisma::user::Entity>(),
@@ -281,8 +291,16 @@ impl TableSet {
     /// leaving such a column empty fail on that table.
     fn may_be_required(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            TableSet::Drizzle => &[],
+            TableSet::Drizzle | TableSet::PrismaV4 => &[],
             TableSet::Prisma => &[("User", "email")],
+        }
+    }
+
+    /// Tables an adopted database may lack: next-auth v4 has no WebAuthn, so no `Authenticator`.
+    fn optional(self) -> &'static [&'static str] {
+        match self {
+            TableSet::PrismaV4 => &["Authenticator"],
+            _ => &[],
         }
     }
 }
@@ -701,7 +719,9 @@ fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String, FoundTabl
     for spec in specs.iter() {
         let t = spec.name;
         let Some(table) = found.get(t) else {
-            out.push(format!("{t}: expected a table, found none"));
+            if !set.optional().contains(&t) {
+                out.push(format!("{t}: expected a table, found none"));
+            }
             continue;
         };
         for col in &spec.columns {
@@ -723,10 +743,15 @@ fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String, FoundTabl
             }
         }
         let found_pk: BTreeSet<&String> = table.primary_key.iter().collect();
-        // A one-column key of the entity may be a unique index without a primary key (Prisma's `Session`).
+        // The entity's key may be a unique index without a primary key (Prisma's v5 `Session`, v4
+        // `VerificationToken`).
         let unique_key = table.primary_key.is_empty()
-            && spec.primary_key.len() == 1
-            && spec.primary_key.iter().all(|column| table.unique(column));
+            && (spec.primary_key.len() == 1 && spec.primary_key.iter().all(|column| table.unique(column))
+                || table.indexes.iter().any(|i| {
+                    i.unique
+                        && !i.partial
+                        && i.columns.iter().collect::<BTreeSet<_>>() == spec.primary_key.iter().collect()
+                }));
         if found_pk != spec.primary_key.iter().collect() && !unique_key {
             let expected: Vec<String> = spec.primary_key.iter().cloned().collect();
             let found = if table.primary_key.is_empty() { "none".to_owned() } else { list(&table.primary_key) };
@@ -764,7 +789,7 @@ fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String, FoundTabl
 /// The origin told by the index names of the five tables.
 fn origin(set: TableSet, found: &BTreeMap<String, FoundTable>) -> Origin {
     let has = |table: &str, index: &str| found.get(table).is_some_and(|t| t.has_index(index));
-    if set == TableSet::Prisma {
+    if matches!(set, TableSet::Prisma | TableSet::PrismaV4) {
         let prisma = has("User", "User_email_key") && has("Session", "Session_sessionToken_key");
         return if prisma { Origin::PrismaMigrate } else { Origin::Other };
     }
@@ -852,6 +877,7 @@ pub async fn adoptions(db: &impl ConnectionTrait) -> Result<Vec<Adoption>, DbErr
         .collect::<Result<_, DbErr>>()?;
     // In the order of the tables, users first.
     let order: Vec<&str> = TableSet::Drizzle.table_names().into_iter().chain(TableSet::Prisma.table_names()).collect();
+    // (next-auth v4's Prisma tables have the v5 names.)
     adoptions.sort_by_key(|a| order.iter().position(|t| *t == a.table).unwrap_or(order.len()));
     Ok(adoptions)
 }
@@ -861,12 +887,7 @@ pub async fn is_adopted(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(!adoptions(db).await?.is_empty())
 }
 
-async fn write_record(
-    db: &impl ConnectionTrait,
-    migration: &str,
-    origin: Origin,
-    names: [&'static str; 5],
-) -> Result<(), DbErr> {
+async fn write_record(db: &impl ConnectionTrait, migration: &str, origin: Origin, names: &[&str]) -> Result<(), DbErr> {
     let create = Table::create()
         .table(record_table())
         .if_not_exists()
@@ -878,7 +899,10 @@ async fn write_record(
         .to_owned();
     db.execute(&create).await?;
     db.execute(
-        &Query::delete().from_table(record_table()).and_where(Expr::col(Record::TableName).is_in(names)).to_owned(),
+        &Query::delete()
+            .from_table(record_table())
+            .and_where(Expr::col(Record::TableName).is_in(names.iter().copied()))
+            .to_owned(),
     )
     .await?;
     let now = Utc::now().timestamp();
@@ -889,7 +913,7 @@ async fn write_record(
         Record::Migration,
         Record::AdoptedAt,
     ]);
-    for name in names {
+    for &name in names {
         insert
             .values([name.into(), origin.as_str().into(), migration.into(), now.into()])
             .map_err(|e| DbErr::Custom(e.to_string()))?;
@@ -914,7 +938,9 @@ pub async fn adopt_existing_set(manager: &SchemaManager<'_>, migration: &str, se
         None => Ok(false),
         Some(Err(differences)) => Err(DbErr::Migration(differences.to_string())),
         Some(Ok(origin)) => {
-            write_record(db, migration, origin, set.table_names()).await?;
+            let existing = existing_tables(db).await?;
+            let names: Vec<&str> = set.table_names().into_iter().filter(|t| existing.contains(*t)).collect();
+            write_record(db, migration, origin, &names).await?;
             Ok(true)
         }
     }

@@ -72,25 +72,40 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if adopt::adopt_existing_set(manager, self.name(), TableSet::Prisma).await? {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for stmt in statements(sql(db.get_database_backend())) {
-            db.execute_unprepared(&stmt).await?;
-        }
-        Ok(())
+        create_or_adopt(manager, self.name(), TableSet::Prisma, sql).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if adopt::forget(manager).await? {
-            return Ok(());
-        }
-        for table in TABLES.iter().rev() {
-            manager.drop_table(Table::drop().table(Alias::new(*table)).to_owned()).await?;
-        }
-        Ok(())
+        drop_unless_adopted(manager, TABLES).await
     }
+}
+
+/// `up` of a Prisma preset migration: adopts the tables of `set` if they exist, else runs `sql`.
+async fn create_or_adopt(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    set: TableSet,
+    sql: fn(DbBackend) -> &'static str,
+) -> Result<(), DbErr> {
+    if adopt::adopt_existing_set(manager, name, set).await? {
+        return Ok(());
+    }
+    let db = manager.get_connection();
+    for stmt in statements(sql(db.get_database_backend())) {
+        db.execute_unprepared(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// `down` of a Prisma preset migration: forgets an adoption (the tables stay), else drops `tables` in reverse.
+async fn drop_unless_adopted(manager: &SchemaManager<'_>, tables: [&str; 5]) -> Result<(), DbErr> {
+    if adopt::forget(manager).await? {
+        return Ok(());
+    }
+    for table in tables.iter().rev() {
+        manager.drop_table(Table::drop().table(Alias::new(*table)).to_owned()).await?;
+    }
+    Ok(())
 }
 
 /// The Prisma preset's migrations, oldest first, to include in an application's `Migrator`.
@@ -108,6 +123,74 @@ impl MigratorTrait for Migrator {
     }
 }
 
+/// The migration for next-auth v4's Prisma schema ([`PrismaV4Tables`](crate::prisma::PrismaV4Tables)): the models of
+/// `@next-auth/prisma-adapter`'s documentation (`Account.id` and `Session.id` keys, `Account_provider_providerAccountId_key`,
+/// `VerificationToken_token_key` and `VerificationToken_identifier_token_key` unique indexes, no timestamps), in the
+/// order `User`, `Account`, `Session`, `VerificationToken`, plus the v5 schema's `Authenticator` model for the Rust side
+/// (next-auth v4 has no WebAuthn). The SQL is `prisma/v4/*.sql`, what `prisma migrate` creates from those models.
+///
+/// On a database Prisma migrated for next-auth v4, `up` adopts the tables ([`TableSet::PrismaV4`]); an
+/// `Authenticator` table may be missing there (the WebAuthn methods then fail).
+pub mod v4 {
+    use sea_orm::DbBackend;
+    use sea_orm_migration::prelude::*;
+
+    use super::{TABLES, TableSet, create_or_adopt, drop_unless_adopted};
+
+    /// The SQL Prisma's migrations run for next-auth v4's schema on PostgreSQL.
+    pub const POSTGRES_SQL: &str = include_str!("prisma/v4/postgres.sql");
+    /// The same on MySQL and MariaDB.
+    pub const MYSQL_SQL: &str = include_str!("prisma/v4/mysql.sql");
+    /// The same on SQLite.
+    pub const SQLITE_SQL: &str = include_str!("prisma/v4/sqlite.sql");
+
+    /// The SQL for `backend`.
+    pub fn sql(backend: DbBackend) -> &'static str {
+        match backend {
+            DbBackend::Postgres => POSTGRES_SQL,
+            DbBackend::MySql => MYSQL_SQL,
+            _ => SQLITE_SQL,
+        }
+    }
+
+    /// Creates the tables of next-auth v4's Prisma schema ([`sql`]), or adopts them; `down` drops them.
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m20261127_000003_create_prisma_v4_auth_tables"
+        }
+    }
+
+    // `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
+    #[allow(elided_lifetimes_in_paths)]
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            create_or_adopt(manager, self.name(), TableSet::PrismaV4, sql).await
+        }
+
+        async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            drop_unless_adopted(manager, TABLES).await
+        }
+    }
+
+    /// The v4 preset's migrations, oldest first, to include in an application's `Migrator`.
+    pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(Migration)]
+    }
+
+    /// A migrator that runs only the v4 preset's migrations.
+    pub struct Migrator;
+
+    #[async_trait::async_trait]
+    impl MigratorTrait for Migrator {
+        fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+            migrations()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +198,10 @@ mod tests {
     #[test]
     fn every_backend_creates_five_tables_three_unique_indexes_and_three_cascades() {
         for backend in [DbBackend::Postgres, DbBackend::MySql, DbBackend::Sqlite] {
+            let v4: Vec<String> = statements(v4::sql(backend)).collect();
+            assert_eq!(v4.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 5, "{backend:?}");
+            assert_eq!(v4::sql(backend).matches("UNIQUE INDEX").count(), 6, "{backend:?}");
+            assert_eq!(v4::sql(backend).matches("ON DELETE CASCADE ON UPDATE CASCADE").count(), 3, "{backend:?}");
             let all: Vec<String> = statements(sql(backend)).collect();
             assert_eq!(all.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 5, "{backend:?}");
             let text = sql(backend);

@@ -318,8 +318,8 @@ pub async fn create_user_generates_uuid<S: TestSchema>(t: &TestDb<S>) {
     let new = NewUser { id: None, email: Some("webauthn@example.com".to_owned()), ..NewUser::default() };
     let created = t.adapter.create_user(new_user::<S>(new.clone())).await.expect("create_user");
     match id_kind::<S>() {
-        // The Prisma preset makes a cuid, as Prisma's `@default(cuid())`.
-        IdKind::Text if S::KIND == SchemaKind::Prisma => {
+        // The Prisma presets make a cuid, as Prisma's `@default(cuid())`.
+        IdKind::Text if matches!(S::KIND, SchemaKind::Prisma | SchemaKind::PrismaV4) => {
             assert!(
                 created.id.len() == 25 && created.id.starts_with('c'),
                 "the generated id is a cuid: {}",
