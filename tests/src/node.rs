@@ -32,12 +32,16 @@ pub fn node_ready() -> bool {
 }
 
 /// The packages and generated clients the Prisma scripts import.
-const PRISMA_REQUIRED: [&str; 5] = [
+const PRISMA_REQUIRED: [&str; 9] = [
     "node_modules/@auth/prisma-adapter/package.json",
+    "node_modules/@next-auth/prisma-adapter/package.json",
     "node_modules/tsx/package.json",
     "generated/sqlite/client.ts",
     "generated/postgresql/client.ts",
     "generated/mysql/client.ts",
+    "generated/v4-sqlite/client.ts",
+    "generated/v4-postgresql/client.ts",
+    "generated/v4-mysql/client.ts",
 ];
 
 /// `tests/interop-prisma`: where the Prisma scripts run (they also import `tests/interop/lib/db.mjs`).

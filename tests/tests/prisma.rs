@@ -9,6 +9,9 @@
 //!    `createdAt`/`updatedAt` the preset wrote, are read by Prisma without error; `updatedAt` moves on updates from
 //!    either side; verification tokens are consumed across sides exactly once; a session created by Node is found,
 //!    extended and deleted by Rust; deleting a user in Rust cascades as Prisma's schema says.
+//!    `v4_cross_reading` does the same for next-auth v4's schema (`PrismaV4Tables`) with `@next-auth/prisma-adapter`
+//!    1.0.7 on Prisma Client 7: the `Account.id` and `Session.id` cuids each side writes, accounts unlinked across
+//!    sides.
 //! 2. `dates_are_stored_as_prisma_stores_them`: what each side stores in the date columns is the same encoding
 //!    (SQLite: ISO-8601 text with an offset, as Prisma 7 writes it).
 //! 3. `integers_are_32_bit` (PostgreSQL, MariaDB): Prisma's `Int` columns refuse what does not fit 32 bits as invalid
@@ -37,7 +40,7 @@ use authjs_sea_orm::{
 };
 use authjs_sea_orm_tests::fixtures::{self, at_millis, id};
 use authjs_sea_orm_tests::node::prisma_ready;
-use authjs_sea_orm_tests::schemas::Prisma;
+use authjs_sea_orm_tests::schemas::{Prisma, PrismaV4};
 use authjs_sea_orm_tests::{Backend, TestDb, catalog};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, Statement};
@@ -282,6 +285,130 @@ async fn cross_reading(backend: Backend) {
         call("getUser", vec![json!(u1.id)], Value::Null),
         call("getAccount", vec![json!(a1.provider_account_id), json!("google")], Value::Null),
         call("listAuthenticatorsByUserId", vec![json!(u1.id)], json!([])),
+    ]);
+}
+
+async fn v4_cross_reading(backend: Backend) {
+    if !prisma_ready() {
+        return;
+    }
+    let Some(t) = TestDb::with_schema::<PrismaV4>(backend).await else { return };
+    let mut node = NodeDb::of(&t).await.prisma();
+    node.env.push(("INTEROP_PRISMA_SCHEMA", "v4".to_owned()));
+    let soon = Utc::now() + Duration::days(1);
+    let without_id = |v: &Value| {
+        assert_cuid(v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")));
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("id");
+        v
+    };
+
+    // Users, both ways.
+    let u1 = t
+        .adapter
+        .create_user(NewUser {
+            name: Some("Ada Lovelace".into()),
+            email: Some(format!("ada-{}@example.com", id())),
+            email_verified: Some(at_millis(Utc::now(), 789)),
+            image: Some("https://example.com/ada.png".into()),
+            ..NewUser::default()
+        })
+        .await
+        .unwrap();
+    assert_cuid(&u1.id);
+    node.rpc(vec![
+        call("getUser", vec![json!(u1.id)], user_json(&u1)),
+        call("getUserByEmail", vec![json!(u1.email)], user_json(&u1)),
+    ]);
+    let created = node.rpc(vec![json!({
+        "method": "createUser",
+        "args": [{ "email": format!("bob-{}@example.com", id()), "emailVerified": null, "name": "Bob", "image": null }],
+    })]);
+    let u2 = user_of(&created[0]);
+    assert_cuid(&u2.id);
+    assert_eq!(t.adapter.get_user(&u2.id).await.unwrap().as_ref(), Some(&u2));
+
+    // Accounts: each side's `Account.id` is a cuid; unlinked across sides.
+    let a1 = t
+        .adapter
+        .link_account(AdapterAccount {
+            refresh_token: Some(format!("refresh-{}", id())),
+            access_token: Some(format!("access-{}", id())),
+            expires_at: Some(1_800_000_000),
+            token_type: Some("bearer".into()),
+            scope: Some("openid email profile".into()),
+            id_token: Some(format!("eyJ.{}", "x".repeat(1500))),
+            session_state: Some(id()),
+            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
+        })
+        .await
+        .unwrap();
+    let key = json!({ "provider": "google", "providerAccountId": a1.provider_account_id });
+    let read = node.rpc(vec![
+        call("getUserByAccount", vec![key.clone()], user_json(&u1)),
+        call("unlinkAccount", vec![key], account_json(&a1)),
+    ]);
+    assert_eq!(account_of(&without_id(&read[1])), a1);
+    assert_eq!(t.adapter.get_account("google", &a1.provider_account_id).await.unwrap(), None);
+    let a2 = AdapterAccount::new(&u2.id, AccountType::Oauth, "github", id());
+    let linked = node.rpc(vec![call("linkAccount", vec![account_arg(&a2)], account_json(&a2))]);
+    assert_eq!(account_of(&without_id(&linked[0])), a2);
+    assert_eq!(t.adapter.get_user_by_account("github", &a2.provider_account_id).await.unwrap().as_ref(), Some(&u2));
+    assert_eq!(t.adapter.unlink_account("github", &a2.provider_account_id).await.unwrap(), Some(a2.clone()));
+    let key = json!({ "provider": "github", "providerAccountId": a2.provider_account_id });
+    node.rpc(vec![call("getUserByAccount", vec![key], Value::Null)]);
+
+    // Sessions: created by Node, found, extended and deleted by Rust; created by Rust, read by Node.
+    let s = AdapterSession { session_token: id(), user_id: u2.id.clone(), expires: at_millis(soon, 456) };
+    let created = node.rpc(vec![call("createSession", vec![session_json(&s)], session_json(&s))]);
+    assert_eq!(session_of(&without_id(&created[0])), s);
+    assert_eq!(t.adapter.get_session_and_user(&s.session_token).await.unwrap(), Some((s.clone(), u2.clone())));
+    let extended = at_millis(soon + Duration::days(30), 987);
+    let updated = t.adapter.update_session(SessionUpdate::expires(&s.session_token, extended)).await.unwrap().unwrap();
+    let both = json!({ "session": session_json(&updated), "user": user_json(&u2) });
+    node.rpc(vec![call("getSessionAndUser", vec![json!(s.session_token)], both)]);
+    assert_eq!(t.adapter.delete_session(&s.session_token).await.unwrap(), Some(updated));
+    node.rpc(vec![call("getSessionAndUser", vec![json!(s.session_token)], Value::Null)]);
+    let s1 = t
+        .adapter
+        .create_session(AdapterSession { session_token: id(), user_id: u1.id.clone(), expires: at_millis(soon, 111) })
+        .await
+        .unwrap();
+    let both = json!({ "session": session_json(&s1), "user": user_json(&u1) });
+    let read = node.rpc(vec![call("getSessionAndUser", vec![json!(s1.session_token)], both)]);
+    assert_cuid(read[0]["session"]["id"].as_str().unwrap());
+
+    // Verification tokens, single use across sides.
+    let v1 = t
+        .adapter
+        .create_verification_token(VerificationToken {
+            identifier: u1.email.clone().unwrap(),
+            token: fixtures::hashed_token(),
+            expires: at_millis(soon, 123),
+        })
+        .await
+        .unwrap();
+    let key = json!({ "identifier": v1.identifier, "token": v1.token });
+    node.rpc(vec![
+        call("useVerificationToken", vec![key.clone()], vt_json(&v1)),
+        call("useVerificationToken", vec![key], Value::Null),
+    ]);
+    assert_eq!(t.adapter.use_verification_token(&v1.identifier, &v1.token).await.unwrap(), None);
+    let v2 = VerificationToken {
+        identifier: u1.email.clone().unwrap(),
+        token: fixtures::hashed_token(),
+        expires: at_millis(soon, 654),
+    };
+    node.rpc(vec![call("createVerificationToken", vec![vt_json(&v2)], vt_json(&v2))]);
+    assert_eq!(t.adapter.use_verification_token(&v2.identifier, &v2.token).await.unwrap(), Some(v2.clone()));
+    let key = json!({ "identifier": v2.identifier, "token": v2.token });
+    node.rpc(vec![call("useVerificationToken", vec![key], Value::Null)]);
+
+    // Deleting a user in Rust cascades.
+    assert!(t.adapter.delete_user(&u1.id).await.unwrap().is_some());
+    node.rpc(vec![
+        call("getUser", vec![json!(u1.id)], Value::Null),
+        call("getSessionAndUser", vec![json!(s1.session_token)], Value::Null),
     ]);
 }
 
@@ -538,6 +665,11 @@ macro_rules! backends {
                 #[tokio::test]
                 async fn adopts_prisma_migrated_tables() {
                     super::adopts_prisma_migrated_tables(Backend::$backend).await;
+                }
+
+                #[tokio::test]
+                async fn v4_cross_reading() {
+                    super::v4_cross_reading(Backend::$backend).await;
                 }
 
                 #[tokio::test]
