@@ -95,6 +95,12 @@
 //! traits on your SeaORM entities and swap them in with [`SeaOrmAdapter::with_users`] and its siblings (other
 //! names, a PostgreSQL schema, integer or uuid user ids, extra user columns).
 //!
+//! # Prisma
+//!
+//! A Next.js app on `@auth/prisma-adapter` keeps its users in Prisma's tables (`User`, `Account`, ...):
+//! `SeaOrmAdapter::<prisma::PrismaTables>::with_schema(db)` works on them, writing ids, timestamps and dates as
+//! Prisma's client does; [`prisma::PrismaV4Tables`] is next-auth v4's schema. See [`prisma`].
+//!
 //! # Axum
 //!
 //! With the `axum` feature, the [`axum`] module reads the Auth.js session cookie in handlers
