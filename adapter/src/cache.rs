@@ -415,8 +415,12 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
             && session.user_id == user.id
             && session.expires > Utc::now()
         {
-            let entry =
-                Entry { user_id: session.user_id.clone(), expires: session.expires, user: user.clone(), read_generation };
+            let entry = Entry {
+                user_id: session.user_id.clone(),
+                expires: session.expires,
+                user: user.clone(),
+                read_generation,
+            };
             self.cache.fill(key, entry);
         }
         Ok(found)

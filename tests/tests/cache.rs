@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Duration;
 
 use authjs_sea_orm::cache::CachedAdapter;
+use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{Adapter, AdapterSession, AdapterUser, SeaOrmAdapter, SessionUpdate, UserUpdate};
 use authjs_sea_orm_tests::{Backend, TestDb, fixtures};
 use chrono::Utc;
-use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, Statement};
 
 type Cached = CachedAdapter<SeaOrmAdapter>;
@@ -115,11 +115,10 @@ async fn sign_out_elsewhere_is_seen_within_the_ttl(backend: Backend) {
         Backend::MySql => "DELETE FROM `session` WHERE `sessionToken` = ?",
         Backend::SqliteMemory | Backend::SqliteFile => r#"DELETE FROM "session" WHERE "sessionToken" = ?"#,
     };
-    let deleted = t
-        .db
-        .execute_raw(Statement::from_sql_and_values(backend_kind, sql, [by_sql.session_token.clone().into()]))
-        .await
-        .expect("raw delete");
+    let deleted =
+        t.db.execute_raw(Statement::from_sql_and_values(backend_kind, sql, [by_sql.session_token.clone().into()]))
+            .await
+            .expect("raw delete");
     assert_eq!(deleted.rows_affected(), 1);
     t.adapter.delete_session(&by_adapter.session_token).await.expect("delete_session");
 
