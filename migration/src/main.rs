@@ -112,7 +112,7 @@ async fn report_adoption(
         Command::Status if after.is_empty() => println!("Adopted tables: none"),
         Command::Status => print_adoptions("Adopted tables", &after),
         Command::Up if before.is_empty() && !after.is_empty() => {
-            print_adoptions("Adopted the existing tables (checked, recorded, not altered)", &after)
+            print_adoptions("Adopted the existing tables, checked and left unchanged", &after)
         }
         Command::Down if !before.is_empty() && after.is_empty() => {
             let tables: Vec<&str> = before.iter().map(|a| a.table.as_str()).collect();

@@ -262,7 +262,7 @@ async fn adopts_a_drizzle_sqlite_file() {
     let up = run_with_url(dir.path(), &url, &["up"]);
     up.assert_success();
     let out = up.all();
-    assert!(out.contains("Adopted the existing tables (checked, recorded, not altered)"), "{out}");
+    assert!(out.contains("Adopted the existing tables, checked and left unchanged"), "{out}");
     for table in AUTH_TABLES {
         assert!(
             out.lines().any(|l| l.trim_start().starts_with(&format!("{table}: created by drizzle-kit"))),
