@@ -122,7 +122,8 @@ impl UserTable for user::Entity {
     fn extra(_: &user::Model) {}
 
     fn new_extra_values(_: (), backend: DbBackend) -> Vec<(user::Column, Value)> {
-        vec![(user::Column::CreatedAt, now(backend)), (user::Column::UpdatedAt, now(backend))]
+        let now = now(backend); // one instant: a new row was created when it was last updated
+        vec![(user::Column::CreatedAt, now.clone()), (user::Column::UpdatedAt, now)]
     }
 
     fn before_insert(user: &mut NewUser) {
@@ -150,7 +151,8 @@ impl AccountTable for account::Entity {
     const SESSION_STATE: account::Column = account::Column::SessionState;
 
     fn insert_values(backend: DbBackend) -> Vec<(account::Column, Value)> {
-        vec![(account::Column::CreatedAt, now(backend)), (account::Column::UpdatedAt, now(backend))]
+        let now = now(backend); // one instant: a new row was created when it was last updated
+        vec![(account::Column::CreatedAt, now.clone()), (account::Column::UpdatedAt, now)]
     }
 
     fn update_values(backend: DbBackend) -> Vec<(account::Column, Value)> {
@@ -164,7 +166,8 @@ impl SessionTable for session::Entity {
     const EXPIRES: session::Column = session::Column::Expires;
 
     fn insert_values(backend: DbBackend) -> Vec<(session::Column, Value)> {
-        vec![(session::Column::CreatedAt, now(backend)), (session::Column::UpdatedAt, now(backend))]
+        let now = now(backend); // one instant: a new row was created when it was last updated
+        vec![(session::Column::CreatedAt, now.clone()), (session::Column::UpdatedAt, now)]
     }
 
     fn update_values(backend: DbBackend) -> Vec<(session::Column, Value)> {

@@ -412,12 +412,14 @@ async fn v4_cross_reading(backend: Backend) {
     ]);
 }
 
-/// The date encoding in the columns: one query reads a column's stored form on each backend.
+/// The date encoding in the columns: one query reads a column's stored form on each backend (on PostgreSQL with
+/// all three digits of the milliseconds: `::text` drops trailing zeros, which would make two forms differ in shape).
 fn stored_form(backend: Backend, table: &str, column: &str, key_column: &str) -> String {
     match backend {
         Backend::Postgres => {
             format!(
-                "SELECT pg_typeof(\"{column}\")::text || ' ' || \"{column}\"::text AS v FROM \"{table}\" WHERE \"{key_column}\" = $1"
+                "SELECT pg_typeof(\"{column}\")::text || ' ' || to_char(\"{column}\", 'YYYY-MM-DD HH24:MI:SS.MS') AS v \
+                 FROM \"{table}\" WHERE \"{key_column}\" = $1"
             )
         }
         Backend::MySql => format!("SELECT CAST(`{column}` AS CHAR) AS v FROM `{table}` WHERE `{key_column}` = ?"),
