@@ -65,8 +65,9 @@ impl Backend {
 /// track prepared statements (PgBouncer before 1.21, as Debian 12's 1.18, or with `max_prepared_statements = 0`):
 /// calls fail with "prepared statement \"sqlx_s_1\" does not exist" or "... already exists", and some run another
 /// client's statement with this call's values and return its rows, silently. sqlx's `statement_cache_capacity(0)`,
-/// the usual advice, does not avoid it: sqlx 0.9 still names every statement. Point the adapter at such a pooler's
-/// session-mode port, or at PostgreSQL directly (both are tested; see the README's Backends section).
+/// the usual advice, does not avoid it: sqlx 0.9 still names every statement. Behind such a pooler, build the adapter
+/// with [`SeaOrmAdapter::behind_transaction_pooler`](crate::SeaOrmAdapter::behind_transaction_pooler) and migrate on
+/// a direct URL (all three set-ups are tested; see the README's Backends section).
 pub fn connect_options(url: &str) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url);
     opts.sqlx_logging_level(log::LevelFilter::Debug);

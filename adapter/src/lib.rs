@@ -128,6 +128,7 @@ pub mod axum;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
+mod conn;
 mod connect;
 mod convert;
 mod dialect;

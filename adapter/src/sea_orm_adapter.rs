@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QuerySelect, RelationDef, Select, TransactionTrait, TryIntoModel, Value,
+    QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
+use crate::conn::Conn;
 use crate::convert;
 use crate::dialect::Dialect;
 use crate::error::{Error, Record, Result};
@@ -50,7 +51,7 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 ///
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
-    db: DatabaseConnection,
+    db: Conn,
     dialect: Dialect,
     hash_session_tokens: bool,
     _tables: PhantomData<fn() -> T>,
@@ -73,6 +74,7 @@ impl<T> fmt::Debug for SeaOrmAdapter<T> {
         f.debug_struct("SeaOrmAdapter")
             .field("backend", &self.dialect.backend())
             .field("hash_session_tokens", &self.hash_session_tokens)
+            .field("behind_transaction_pooler", &self.db.unnamed())
             .finish_non_exhaustive()
     }
 }
@@ -91,7 +93,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// An adapter on the tables of schema `T`.
     pub fn with_schema(db: DatabaseConnection) -> Self {
         let dialect = Dialect::new(db.get_database_backend());
-        Self { db, dialect, hash_session_tokens: false, _tables: PhantomData }
+        Self { db: Conn::new(db), dialect, hash_session_tokens: false, _tables: PhantomData }
     }
 
     /// Stores `sha256:` and the SHA-256 of session tokens (lower-case hex) instead of the tokens themselves, so a
@@ -131,9 +133,23 @@ impl<T: Schema> SeaOrmAdapter<T> {
         session
     }
 
+    /// For PostgreSQL reached through a pooler in transaction mode that does not track prepared statements
+    /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`; hosted poolers on their transaction port): every
+    /// statement runs as an unnamed prepared statement inside a transaction of its own (`BEGIN`, parse, execute,
+    /// `COMMIT`: two more round trips per call), which the pooler keeps on one server connection. Without it, such a
+    /// pooler makes calls fail ("prepared statement \"sqlx_s_1\" does not exist") or, worse, answer with another
+    /// client's statement (see [`connect_options`](crate::connect_options)). No effect on SQLite and MySQL.
+    ///
+    /// Only the adapter's own statements are run this way: run migrations on a direct URL (as Prisma's `directUrl`),
+    /// and other SeaORM queries of the application on this pool meet the pooler as they are.
+    pub fn behind_transaction_pooler(mut self) -> Self {
+        self.db = self.db.behind_transaction_pooler();
+        self
+    }
+
     /// The underlying connection.
     pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
+        self.db.pool()
     }
 }
 

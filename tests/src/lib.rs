@@ -148,10 +148,14 @@ impl fmt::Display for Target {
 pub struct EmptyDb {
     /// The backend.
     pub backend: Backend,
-    /// The database's URL (with credentials, for server backends: do not print it).
+    /// The database's URL through the target's route (with credentials, for server backends: do not print it).
     pub url: String,
-    /// A connection from `authjs_sea_orm::connect`, made the way applications make it.
+    /// A connection from `authjs_sea_orm::connect`, made the way applications make it, for migrations and raw
+    /// reads: through the route, except behind PgBouncer in transaction mode, where it goes straight to the server
+    /// (as an application runs its migrations on a direct URL).
     pub db: DatabaseConnection,
+    /// How the adapter reaches the database: [`url`](EmptyDb::url) through the route.
+    route: Route,
     // Last, so the connection is dropped before the database is.
     cleanup: Cleanup,
 }
@@ -200,7 +204,7 @@ impl TestDb {
         let backend = target.backend;
         let empty = TestDb::empty(target).await?;
         Migrator::up(&empty.db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
-        Some(TestDb::from_empty(empty))
+        Some(TestDb::from_empty(empty).await)
     }
 
     /// A fresh database on `backend` with the tables of schema `S`, created by [`schemas::migrate`].
@@ -214,7 +218,7 @@ impl TestDb {
         schemas::migrate::<S>(&empty.db)
             .await
             .unwrap_or_else(|e| panic!("migrate schema {} on {backend}: {e}", S::KIND.name()));
-        Some(TestDb::from_empty(empty))
+        Some(TestDb::from_empty(empty).await)
     }
 
     /// A fresh, empty database on `backend` (nothing migrated): a private `sqlite::memory:` database, a SQLite file
@@ -253,14 +257,25 @@ impl TestDb {
                 (url, Cleanup::Server { backend, server_url, name })
             }
         };
-        let db = authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {target}: {e}"));
-        Some(EmptyDb { backend, url, db, cleanup })
+        let db_url = match (target.route, &cleanup) {
+            (Route::PgBouncerTransaction, Cleanup::Server { server_url, name, .. }) => with_database(server_url, name),
+            _ => url.clone(),
+        };
+        let db = authjs_sea_orm::connect(&db_url).await.unwrap_or_else(|e| panic!("connect to {target}: {e}"));
+        Some(EmptyDb { backend, url, db, route: target.route, cleanup })
     }
 
-    fn from_empty<S: TestSchema>(empty: EmptyDb) -> TestDb<S> {
-        let EmptyDb { backend, url: _, db, cleanup } = empty;
-        let adapter = S::adapter(db.clone());
-        TestDb { backend, db, adapter, _cleanup: cleanup }
+    async fn from_empty<S: TestSchema>(empty: EmptyDb) -> TestDb<S> {
+        let EmptyDb { backend, url, db, route, cleanup } = empty;
+        let base = match route {
+            Route::PgBouncerTransaction => {
+                let pooled =
+                    authjs_sea_orm::connect(&url).await.unwrap_or_else(|e| panic!("connect to {route:?}: {e}"));
+                SeaOrmAdapter::with_schema(pooled).behind_transaction_pooler()
+            }
+            Route::Direct | Route::PgBouncerSession => SeaOrmAdapter::with_schema(db.clone()),
+        };
+        TestDb { backend, db, adapter: S::adapter(base), _cleanup: cleanup }
     }
 }
 

@@ -82,8 +82,8 @@ pub trait TestSchema: Send + Sync + 'static {
     /// The adapter the cases run on: `SeaOrmAdapter<Self::Tables>`, or a layer around it ([`Cached`]).
     type Adapter: Adapter<Extra = Extra<Self>, NewExtra = NewExtra<Self>> + Clone + fmt::Debug + Send + Sync + 'static;
 
-    /// The adapter under test on `db`, whose tables [`migrations`](TestSchema::migrations) created.
-    fn adapter(db: DatabaseConnection) -> Self::Adapter;
+    /// The adapter under test around `base`, the adapter on the tables [`migrations`](TestSchema::migrations) created.
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter;
 
     /// Which schema this is.
     const KIND: SchemaKind;
@@ -173,8 +173,8 @@ impl TestSchema for Default {
     type Tables = Tables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::Default;
     const DEFAULT_TABLES: bool = true;
@@ -192,8 +192,8 @@ impl TestSchema for Plural {
     type Tables = example_custom_tables::AppTables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::Plural;
 
@@ -399,8 +399,8 @@ impl TestSchema for Prefixed {
     type Tables = prefixed::Tables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::Prefixed;
 }
@@ -417,8 +417,8 @@ impl TestSchema for UuidIds {
     type Tables = uuid_ids::Tables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::UuidIds;
 
@@ -438,8 +438,8 @@ impl TestSchema for IntegerIds {
     type Tables = integer_ids::Tables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::IntegerIds;
 }
@@ -457,8 +457,8 @@ impl<S: TestSchema> TestSchema for Cached<S> {
     const KIND: SchemaKind = S::KIND;
     const DEFAULT_TABLES: bool = S::DEFAULT_TABLES;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        CachedAdapter::builder(S::adapter(db)).build()
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        CachedAdapter::builder(S::adapter(base)).build()
     }
 
     fn supports(backend: Backend) -> bool {
@@ -486,8 +486,8 @@ impl TestSchema for Prisma {
     type Tables = authjs_sea_orm::prisma::PrismaTables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::Prisma;
 
@@ -509,8 +509,8 @@ impl TestSchema for PrismaV4 {
     type Tables = authjs_sea_orm::prisma::PrismaV4Tables;
     type Adapter = SeaOrmAdapter<Self::Tables>;
 
-    fn adapter(db: DatabaseConnection) -> Self::Adapter {
-        SeaOrmAdapter::with_schema(db)
+    fn adapter(base: SeaOrmAdapter<Self::Tables>) -> Self::Adapter {
+        base
     }
     const KIND: SchemaKind = SchemaKind::PrismaV4;
 

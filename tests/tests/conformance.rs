@@ -3,7 +3,9 @@
 //! backend: `default::postgres::create_user`, `plural::sqlite_file::create_user`, `uuid_ids::postgres::...`
 //! (`cargo nextest run -p authjs-sea-orm-tests postgres::` runs the PostgreSQL ones, `plural::` one schema's).
 //! `pgbouncer_session::` modules run PostgreSQL through PgBouncer in session pooling mode
-//! (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`); tests/pgbouncer.rs shows why transaction pooling mode is not supported.
+//! (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`), `pgbouncer_transaction::` modules through PgBouncer in transaction pooling
+//! mode (`AUTHJS_TEST_PGBOUNCER_URL`) with the adapter `behind_transaction_pooler` (migrations and the cases' raw
+//! reads go straight to the server; see tests/pgbouncer.rs).
 //! Each schema also runs its own cases ([`cases::specific`](authjs_sea_orm_tests::cases::specific)).
 //!
 //! PostgreSQL and MariaDB need `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL`
@@ -87,7 +89,7 @@ schema!(
     default, Default,
     backends: [
         sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql,
-        pgbouncer_session => Postgres via PgBouncerSession,
+        pgbouncer_session => Postgres via PgBouncerSession, pgbouncer_transaction => Postgres via PgBouncerTransaction,
     ],
     specific: [default_rows_read_field_by_field, trailing_space_keys_are_distinct]
 );
@@ -108,7 +110,7 @@ schema!(
     integer_ids, IntegerIds,
     backends: [
         sqlite_memory => SqliteMemory, sqlite_file => SqliteFile, postgres => Postgres, mysql => MySql,
-        pgbouncer_session => Postgres via PgBouncerSession,
+        pgbouncer_session => Postgres via PgBouncerSession, pgbouncer_transaction => Postgres via PgBouncerTransaction,
     ],
     specific: [integer_ids_are_consecutive, integer_ids_reject_non_integers]
 );
@@ -135,7 +137,10 @@ schema!(
 // PostgreSQL only: native `uuid` columns and a schema `auth`.
 schema!(
     uuid_ids, UuidIds,
-    backends: [postgres => Postgres, pgbouncer_session => Postgres via PgBouncerSession],
+    backends: [
+        postgres => Postgres, pgbouncer_session => Postgres via PgBouncerSession,
+        pgbouncer_transaction => Postgres via PgBouncerTransaction,
+    ],
     specific: [uuid_ids_are_native]
 );
 

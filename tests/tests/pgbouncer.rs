@@ -3,15 +3,19 @@
 //!
 //! - Session mode: 16 concurrent callers, each running statements of 7 different texts, get exactly their own
 //!   results (the conformance suite also runs through it: `conformance.rs`, `pgbouncer_session::` modules).
-//! - Transaction mode: the same load fails. sqlx names every prepared statement and runs it in a second exchange, so
-//!   PgBouncer (before 1.21, or with `max_prepared_statements = 0`) sends the two exchanges to different server
-//!   connections: "prepared statement ... does not exist / already exists", and calls answered by another client's
-//!   statement with the same name. sqlx's `statement_cache_capacity(0)` does not change that. When this test fails
-//!   because the load succeeds, a new sqlx or sea-orm made transaction pooling work: update the README.
+//! - Transaction mode, plain SeaORM: the same load fails. sqlx names every prepared statement and runs it in a second
+//!   exchange, so PgBouncer (before 1.21, or with `max_prepared_statements = 0`) sends the two exchanges to different
+//!   server connections: "prepared statement ... does not exist / already exists", and calls answered by another
+//!   client's statement with the same name. sqlx's `statement_cache_capacity(0)` does not change that. When this test
+//!   fails because the load succeeds, a new sqlx or sea-orm made transaction pooling work: update the README.
+//! - Transaction mode, the adapter `behind_transaction_pooler` (each statement unnamed in its own transaction): every
+//!   call of 16 concurrent callers gets its own rows (the conformance suite and the concurrency cases also run there:
+//!   `pgbouncer_transaction::` modules).
 //!
 //! Skipped without `AUTHJS_TEST_PGBOUNCER_URL` / `AUTHJS_TEST_PGBOUNCER_SESSION_URL`, unless `CI=true`.
 #![allow(clippy::unwrap_used)]
 
+use authjs_sea_orm::{Adapter, AdapterSession, NewUser};
 use authjs_sea_orm_tests::{Backend, EmptyDb, Route, Target, TestDb};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
@@ -112,5 +116,37 @@ async fn transaction_mode_breaks_sqlx_statements() {
             "an unexpected error: {:?}",
             outcome.errors.iter().find(|e| !e.contains("prepared statement"))
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transaction_mode_serves_the_adapter_behind_transaction_pooler() {
+    const ROUNDS: usize = 25;
+    let Some(t) = TestDb::new(Target::from(Backend::Postgres).via(Route::PgBouncerTransaction)).await else { return };
+    assert!(format!("{:?}", t.adapter).contains("behind_transaction_pooler: true"));
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let adapter = t.adapter.clone();
+        tasks.push(tokio::spawn(async move {
+            for round in 0..ROUNDS {
+                let email = format!("u{task}-{round}@example.com");
+                let user =
+                    adapter.create_user(NewUser { email: Some(email.clone()), ..NewUser::default() }).await.unwrap();
+                assert_eq!(user.email.as_deref(), Some(email.as_str()));
+                let found = adapter.get_user_by_email(&email).await.unwrap().expect("the user just created");
+                assert_eq!(found.id, user.id);
+                let token = format!("token-{task}-{round}");
+                let expires = chrono::Utc::now() + chrono::Duration::days(1);
+                let session = AdapterSession { session_token: token.clone(), user_id: user.id.clone(), expires };
+                adapter.create_session(session).await.unwrap();
+                let (session, owner) = adapter.get_session_and_user(&token).await.unwrap().expect("the session");
+                assert_eq!((session.session_token, owner.id), (token.clone(), user.id.clone()));
+                assert!(adapter.delete_session(&token).await.unwrap().is_some());
+                assert_eq!(adapter.get_session_and_user(&token).await.unwrap(), None);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
     }
 }

@@ -593,30 +593,39 @@ macro_rules! per_backend {
     };
 }
 
-/// The concurrency cases on PostgreSQL through PgBouncer in session pooling mode (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`;
-/// transaction pooling mode is not supported: tests/pgbouncer.rs).
-mod pgbouncer_session {
-    use super::{Backend, Route, Target};
+/// The concurrency cases on PostgreSQL through PgBouncer, one module per pooling mode: session mode
+/// (`AUTHJS_TEST_PGBOUNCER_SESSION_URL`), and transaction mode (`AUTHJS_TEST_PGBOUNCER_URL`) with the adapter
+/// `behind_transaction_pooler`, as [`TestDb`](authjs_sea_orm_tests::TestDb) builds it for that route.
+macro_rules! through_pgbouncer {
+    ($($module:ident => $route:ident),+) => {
+        $(
+            mod $module {
+                use super::{Backend, Route, Target};
 
-    fn target() -> Target {
-        Target::from(Backend::Postgres).via(Route::PgBouncerSession)
-    }
+                fn target() -> Target {
+                    Target::from(Backend::Postgres).via(Route::$route)
+                }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn verification_token_is_single_use() {
-        super::verification_token_is_single_use(target()).await;
-    }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn verification_token_is_single_use() {
+                    super::verification_token_is_single_use(target()).await;
+                }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_duplicates_conflict() {
-        super::concurrent_duplicates_conflict(target()).await;
-    }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn concurrent_duplicates_conflict() {
+                    super::concurrent_duplicates_conflict(target()).await;
+                }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sustained_mixed_load() {
-        super::sustained_mixed_load(target()).await;
-    }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sustained_mixed_load() {
+                    super::sustained_mixed_load(target()).await;
+                }
+            }
+        )+
+    };
 }
+
+through_pgbouncer!(pgbouncer_session => PgBouncerSession, pgbouncer_transaction => PgBouncerTransaction);
 
 per_backend! {
     verification_token_is_single_use: [sqlite_file, postgres, mysql];
