@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 #[cfg(feature = "mysql")]
-use sea_orm::ConnectionTrait;
+use sea_orm::sqlx;
 #[cfg(feature = "sqlite")]
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr};
@@ -45,7 +45,8 @@ impl Backend {
 ///   files, a 5 s busy timeout so concurrent writers wait instead of failing with "database is locked", and the file
 ///   created if missing;
 /// - MySQL/MariaDB (feature `mysql`): the session time zone pinned to UTC (dates are stored as UTC) and strict SQL
-///   mode, so a value that does not fit is an error instead of being silently truncated;
+///   mode (`STRICT_ALL_TABLES`) on every pooled connection, so a value that does not fit is an error instead of being
+///   silently truncated (set by a sqlx `after_connect` hook: calling `map_sqlx_mysql_pool_opts` again replaces it);
 /// - a pooled connection is pinged before use only after 5 s idle (sqlx's default pings on every checkout, an extra
 ///   round trip on every call; SQLite connections are never pinged): a connection the server dropped while busy
 ///   fails one call with [`Error::Database`](crate::Error::Database) and leaves the pool;
@@ -92,11 +93,13 @@ pub fn connect_options(url: &str) -> ConnectOptions {
     #[cfg(feature = "mysql")]
     if backend == Some(Backend::MySql) {
         opts.map_sqlx_mysql_opts(|o| o.timezone(Some("+00:00".to_owned())));
-        opts.after_connect(|conn: DatabaseConnection| {
-            Box::pin(async move {
-                conn.execute_unprepared("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')")
-                    .await
-                    .map(|_| ())
+        // sqlx's hook, which runs on every new connection of the pool (SeaORM's `after_connect` runs once per pool).
+        opts.map_sqlx_mysql_pool_opts(|pool| {
+            pool.after_connect(|conn, _| {
+                Box::pin(async move {
+                    let strict = sqlx::raw_sql("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
+                    sqlx::Executor::execute(conn, strict).await.map(|_| ())
+                })
             })
         });
     }
