@@ -1,6 +1,6 @@
 // Node side of the benchmark (bench/, see BENCHMARKS.md): runs the workload the Rust bench generated through the
 // real `DrizzleAdapter(db)` of `@auth/drizzle-adapter`, phase by phase as the Rust side asks, so it can interleave
-// the implementations: each stdin line is `warmup`, a phase number (0-10) or `close`; each answer is one JSON line
+// the implementations: each stdin line is `warmup`, a phase number (0-12) or `close`; each answer is one JSON line
 // (a phase: `{"name", "ops", "wall_s", "lat_us", "cpu_us"}`; an error: `{"error": message}`).
 //
 //   node bench.mjs <plan.json>
@@ -96,6 +96,40 @@ const adapter = DrizzleAdapter(db)
 // Drizzle's default `user.id` has a `$defaultFn`: createUser stores a fresh UUID and ignores the id passed.
 const ids = []
 
+/** Concurrent callers share one index into `lookups`; each call's latency is that of the lookup alone. */
+async function concurrent(name, lookups, checkResult) {
+  let next = 0
+  const lat_us = []
+  const cpu0 = cpu()
+  const start = now()
+  const caller = async () => {
+    for (;;) {
+      const i = next++
+      if (i >= lookups.length) return
+      const l = lookups[i]
+      const t = now()
+      const found = await adapter.getSessionAndUser(l.key)
+      lat_us.push(now() - t)
+      try {
+        checkResult(found, l)
+      } catch (e) {
+        throw new Error(`${name}: ${e?.message ?? e}`)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: plan.callers }, caller))
+  const wall_s = (now() - start) / 1e6
+  return { name, ops: lookups.length, wall_s, lat_us, cpu_us: cpu() - cpu0 }
+}
+
+/** The whole check of a session lookup: found or not, token, user and `expires`. */
+function checkFound(found, l) {
+  if (l.user === null) return check("session found", found, null)
+  check("session token", found?.session.sessionToken, l.key)
+  check("session user", found.user.id, ids[l.user])
+  check("session expires", found.session.expires.getTime(), l.expires)
+}
+
 async function warmUp() {
   // The same calls as the Rust side's warm-up (JIT, connections, prepared statements); leaves the tables empty.
   for (let i = 0; i < plan.warmup; i++) {
@@ -142,14 +176,7 @@ const phases = [
       const session = await adapter.createSession({ sessionToken: s.token, userId: ids[s.user], expires: new Date(s.expires) })
       check("session token", session.sessionToken, s.token)
     }),
-  () =>
-    serial("get_session_and_user", plan.session_lookups, async (l) => {
-      const found = await adapter.getSessionAndUser(l.key)
-      if (l.user === null) return check("session found", found, null)
-      check("session token", found?.session.sessionToken, l.key)
-      check("session user", found.user.id, ids[l.user])
-      check("session expires", found.session.expires.getTime(), l.expires)
-    }),
+  () => serial("get_session_and_user", plan.session_lookups, async (l) => checkFound(await adapter.getSessionAndUser(l.key), l)),
   () =>
     serial("get_user_by_email", plan.email_lookups, async (l) => {
       check("user by email", (await adapter.getUserByEmail(l.key))?.id, ids[l.user])
@@ -164,6 +191,12 @@ const phases = [
       const session = await adapter.updateSession({ sessionToken: u.token, expires: new Date(u.expires) })
       check("updated expires", session?.expires.getTime(), u.expires)
     }),
+  // Repeat visits: a few sessions (rewritten by update_session just before) each looked up many times.
+  () =>
+    serial("get_session_and_user (repeat visits)", plan.repeat_lookups, async (l) =>
+      checkFound(await adapter.getSessionAndUser(l.key), l),
+    ),
+  () => concurrent("get_session_and_user (repeat visits) x16", plan.concurrent_repeat_lookups, checkFound),
   () =>
     serial("create_verification_token", plan.verification_tokens, async (v) => {
       const vt = await adapter.createVerificationToken({ identifier: v.identifier, token: v.token, expires: new Date(v.expires) })
@@ -179,27 +212,10 @@ const phases = [
       // Drizzle's deleteUser returns nothing (an error throws).
       await adapter.deleteUser(ids[u])
     }),
-  async () => {
-    // Concurrent callers share one index into the lookups.
-    let next = 0
-    const lat_us = []
-    const cpu0 = cpu()
-    const start = now()
-    const caller = async () => {
-      for (;;) {
-        const i = next++
-        if (i >= plan.concurrent_lookups.length) return
-        const l = plan.concurrent_lookups[i]
-        const t = now()
-        const found = await adapter.getSessionAndUser(l.key)
-        lat_us.push(now() - t)
-        check("concurrent lookup", found?.user.id ?? null, l.user === null ? null : ids[l.user])
-      }
-    }
-    await Promise.all(Array.from({ length: plan.callers }, caller))
-    const wall_s = (now() - start) / 1e6
-    return { name: "get_session_and_user x16", ops: plan.concurrent_lookups.length, wall_s, lat_us, cpu_us: cpu() - cpu0 }
-  },
+  () =>
+    concurrent("get_session_and_user x16", plan.concurrent_lookups, (found, l) =>
+      check("concurrent lookup", found?.user.id ?? null, l.user === null ? null : ids[l.user]),
+    ),
 ]
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })

@@ -118,6 +118,10 @@ pub(crate) struct Plan {
     pub(crate) email_lookups: Vec<Lookup>,
     pub(crate) account_lookups: Vec<AccountLookup>,
     pub(crate) session_updates: Vec<SessionUpdateSpec>,
+    /// Repeat visits, serial: [`REPEAT_VISITS`] lookups of each of a few sessions, shuffled (see [`Plan::new`]).
+    pub(crate) repeat_lookups: Vec<Lookup>,
+    /// Repeat visits by `callers` concurrent callers, on other sessions than `repeat_lookups`.
+    pub(crate) concurrent_repeat_lookups: Vec<Lookup>,
     pub(crate) verification_tokens: Vec<VerificationTokenSpec>,
     /// Indexes into `verification_tokens`, in the order they are used.
     pub(crate) token_uses: Vec<usize>,
@@ -127,6 +131,9 @@ pub(crate) struct Plan {
 
 /// Share of session lookups that use a token no session has.
 pub(crate) const MISS_RATE_PERCENT: usize = 10;
+
+/// Lookups of each session in the repeat-visit phases (a signed-in user's requests).
+pub(crate) const REPEAT_VISITS: usize = 20;
 
 impl Plan {
     pub(crate) fn new(n: usize, seed: u64, callers: usize, warmup: usize) -> Self {
@@ -186,7 +193,7 @@ impl Plan {
                 }
             })
             .collect();
-        let session_updates = (0..n)
+        let session_updates: Vec<SessionUpdateSpec> = (0..n)
             .map(|_| {
                 let s = &sessions[rng.below(n)];
                 SessionUpdateSpec {
@@ -212,6 +219,7 @@ impl Plan {
             deleted[u] = true;
         }
         let concurrent_lookups = (0..4 * n).map(|_| lookup(&mut rng, &deleted)).collect();
+        let (repeat_lookups, concurrent_repeat_lookups) = repeat_visits(&mut rng, &sessions, &session_updates);
         Plan {
             n,
             seed,
@@ -224,12 +232,46 @@ impl Plan {
             email_lookups,
             account_lookups,
             session_updates,
+            repeat_lookups,
+            concurrent_repeat_lookups,
             verification_tokens,
             token_uses,
             deleted_users,
             concurrent_lookups,
         }
     }
+}
+
+/// The repeat-visit phases' lookups (drawn after every other part of the plan, so those are the same as before the
+/// phases existed): two disjoint sets of N/20 sessions, each session looked up [`REPEAT_VISITS`] times in a shuffled
+/// order. The phases run right after `update_session` and the sessions are among those it rewrote: a session cache
+/// drops a session its process updates, so none of them is cached when the phases start (each is cached only by
+/// its own first visit), and no write touches them in between. Each lookup expects the `expires` of the session's
+/// last update.
+fn repeat_visits(rng: &mut Rng, sessions: &[SessionSpec], updates: &[SessionUpdateSpec]) -> (Vec<Lookup>, Vec<Lookup>) {
+    let index: std::collections::HashMap<&str, usize> =
+        sessions.iter().enumerate().map(|(i, s)| (s.token.as_str(), i)).collect();
+    // Session index -> `expires` of its last update, in session order (deterministic).
+    let mut updated = std::collections::BTreeMap::new();
+    for u in updates {
+        updated.insert(index[u.token.as_str()], u.expires);
+    }
+    let mut candidates: Vec<(usize, i64)> = updated.into_iter().collect();
+    shuffle(rng, &mut candidates);
+    let k = (sessions.len() / 20).max(1).min(candidates.len() / 2);
+    let mut visits = |chosen: &[(usize, i64)]| {
+        let mut lookups: Vec<Lookup> = chosen
+            .iter()
+            .flat_map(|&(i, expires)| {
+                let s = &sessions[i];
+                let l = Lookup { key: s.token.clone(), user: Some(s.user), expires: Some(expires) };
+                std::iter::repeat_n(l, REPEAT_VISITS)
+            })
+            .collect();
+        shuffle(rng, &mut lookups);
+        lookups
+    };
+    (visits(&candidates[..k]), visits(&candidates[k..2 * k]))
 }
 
 pub(crate) fn shuffle<T>(rng: &mut Rng, items: &mut [T]) {

@@ -45,8 +45,9 @@ pub(crate) trait Workload: Send + Sync + 'static {
     async fn delete_user(&self, id: &str) -> Result<Option<String>>;
 }
 
-/// The phases, in run order. The last one runs with `Plan::callers` concurrent callers.
-pub(crate) const PHASES: [&str; 11] = [
+/// The phases, in run order. Those named `... x16` run with `Plan::callers` concurrent callers. The repeat-visit
+/// phases follow `update_session`, whose sessions they look up (see `plan::repeat_visits`).
+pub(crate) const PHASES: [&str; 13] = [
     "create_user",
     "link_account",
     "create_session",
@@ -54,6 +55,8 @@ pub(crate) const PHASES: [&str; 11] = [
     "get_user_by_email",
     "get_user_by_account",
     "update_session",
+    "get_session_and_user (repeat visits)",
+    "get_session_and_user (repeat visits) x16",
     "create_verification_token",
     "use_verification_token",
     "delete_user",
@@ -132,17 +135,27 @@ where
 }
 
 async fn check_session<W: Workload + ?Sized>(w: &W, ids: &[String], l: &Lookup) -> Result<()> {
-    let found = w.get_session_and_user(&l.key).await?;
+    check_found(w.get_session_and_user(&l.key).await?, ids, l)
+}
+
+/// The whole check of a session lookup: found or not, token, user and `expires` (the lookups of the phases before
+/// `update_session` expect the created `expires`, the repeat visits that of the last update).
+fn check_found(found: Option<FoundSession>, ids: &[String], l: &Lookup) -> Result<()> {
     match (found, l.user) {
         (None, None) => Ok(()),
         (Some(s), Some(u)) => {
             check("session token", s.token.as_str(), l.key.as_str())?;
             check("session user", s.user_id.as_str(), ids[u].as_str())?;
-            // Looked up before `update_session` changes `expires`.
             check("session expires", Some(s.expires), l.expires)
         }
         (found, want) => Err(format!("session found: {}, expected: {}", found.is_some(), want.is_some()).into()),
     }
+}
+
+/// The check of the last phase's lookups: the user found, or none (their `expires` may have been updated since the
+/// plan drew them, and their users deleted).
+fn check_found_user(found: Option<FoundSession>, ids: &[String], l: &Lookup) -> Result<()> {
+    check("concurrent lookup found", found.map(|s| s.user_id), l.user.map(|u| ids[u].clone()))
 }
 
 /// Runs a workload phase by phase, so the orchestrator can interleave implementations (each phase of each
@@ -259,34 +272,40 @@ impl<W: Workload> PhaseRunner for Runner<W> {
                 })
                 .await
             }
-            7 => {
-                serial(PHASES[7], &p.verification_tokens, |v| async move {
+            7 => serial(PHASES[7], &p.repeat_lookups, |l| async move { check_session(w, idr, l).await }).await,
+            8 => self.concurrent(8, |p| &p.concurrent_repeat_lookups, check_found).await,
+            9 => {
+                serial(PHASES[9], &p.verification_tokens, |v| async move {
                     check("created token", w.create_verification_token(v).await?, v.token.clone())
                 })
                 .await
             }
-            8 => {
-                serial(PHASES[8], &p.token_uses, |&i| async move {
+            10 => {
+                serial(PHASES[10], &p.token_uses, |&i| async move {
                     let v = &p.verification_tokens[i];
                     check("used token", w.use_verification_token(&v.identifier, &v.token).await?, Some(v.token.clone()))
                 })
                 .await
             }
-            9 => {
-                serial(PHASES[9], &p.deleted_users, |&u| async move {
+            11 => {
+                serial(PHASES[11], &p.deleted_users, |&u| async move {
                     check("deleted user", w.delete_user(&idr[u]).await?, Some(idr[u].clone()))
                 })
                 .await
             }
-            10 => self.concurrent().await,
+            12 => self.concurrent(12, |p| &p.concurrent_lookups, check_found_user).await,
             _ => Err(format!("no phase {i}").into()),
         }
     }
 }
 
+/// The check of each result of a concurrent phase.
+type CheckFn = fn(Option<FoundSession>, &[String], &Lookup) -> Result<()>;
+
 impl<W: Workload> Runner<W> {
-    /// `Plan::callers` concurrent callers share one index into the lookups.
-    async fn concurrent(&self) -> Result<PhaseResult> {
+    /// Phase `PHASES[phase]`: `Plan::callers` concurrent callers share one index into `lookups(plan)`; each call's
+    /// latency is that of the lookup alone, its result checked by `check`.
+    async fn concurrent(&self, phase: usize, lookups: fn(&Plan) -> &[Lookup], check: CheckFn) -> Result<PhaseResult> {
         let next = Arc::new(AtomicUsize::new(0));
         let (start, cpu) = (Instant::now(), cpu_now_us());
         let mut tasks = Vec::with_capacity(self.plan.callers);
@@ -296,22 +315,27 @@ impl<W: Workload> Runner<W> {
                 let mut lat_us = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(l) = plan.concurrent_lookups.get(i) else { break };
+                    let Some(l) = lookups(&plan).get(i) else { break };
                     let t = Instant::now();
                     let found = w.get_session_and_user(&l.key).await?;
                     lat_us.push(t.elapsed().as_secs_f64() * 1e6);
-                    check("concurrent lookup found", found.map(|s| s.user_id), l.user.map(|u| ids[u].clone()))?;
+                    check(found, &ids, l)?;
                 }
                 Ok::<_, BoxError>(lat_us)
             }));
         }
-        let mut lat_us = Vec::with_capacity(self.plan.concurrent_lookups.len());
+        let ops = lookups(&self.plan).len();
+        let mut lat_us = Vec::with_capacity(ops);
         for task in tasks {
-            lat_us.extend(task.await.map_err(|e| format!("concurrent caller: {e}"))??);
+            lat_us.extend(
+                task.await
+                    .map_err(|e| format!("concurrent caller: {e}"))?
+                    .map_err(|e| format!("{}: {e}", PHASES[phase]))?,
+            );
         }
         Ok(PhaseResult {
-            name: PHASES[10].into(),
-            ops: self.plan.concurrent_lookups.len(),
+            name: PHASES[phase].into(),
+            ops,
             wall_s: start.elapsed().as_secs_f64(),
             lat_us,
             cpu_us: cpu_now_us() - cpu,
