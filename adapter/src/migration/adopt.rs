@@ -36,8 +36,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{ColumnType, ForeignKeyAction};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iterable, PrimaryKeyToColumn, RelationTrait,
-    RelationType, Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iterable, PrimaryKeyToColumn, QueryResult,
+    RelationTrait, RelationType, Statement, Value,
 };
 use sea_orm_migration::prelude::*;
 
@@ -387,12 +387,32 @@ async fn existing_tables(db: &impl ConnectionTrait) -> Result<BTreeSet<String>, 
     rows.iter().map(|r| r.try_get::<String>("", "name")).collect()
 }
 
+/// What the catalog says of `table`. Every backend's queries answer with the same column names, flags as integers
+/// (0 or 1), so one mapping reads them all ([`column_row`], [`index_row`], [`foreign_key_row`]).
 async fn read_table(db: &impl ConnectionTrait, table: &str) -> Result<FoundTable, DbErr> {
-    match db.get_database_backend() {
-        DbBackend::Postgres => read_postgres(db, table).await,
-        DbBackend::MySql => read_mysql(db, table).await,
-        _ => read_sqlite(db, table).await,
+    let backend = db.get_database_backend();
+    let query = |sql: &str| db.query_all_raw(stmt(backend, sql, vec![table.into()]));
+    let (columns_sql, indexes_sql, foreign_keys_sql) = match backend {
+        DbBackend::Postgres => (PG_COLUMNS, PG_INDEXES, PG_FOREIGN_KEYS),
+        DbBackend::MySql => (MYSQL_COLUMNS, MYSQL_INDEXES, MYSQL_FOREIGN_KEYS),
+        _ => (SQLITE_COLUMNS, SQLITE_INDEXES, SQLITE_FOREIGN_KEYS),
+    };
+    let columns = query(columns_sql).await?.iter().map(column_row).collect::<Result<Vec<_>, DbErr>>()?;
+    let index_rows = query(indexes_sql).await?.iter().map(index_row).collect::<Result<Vec<_>, DbErr>>()?;
+    let foreign_keys = query(foreign_keys_sql).await?.iter().map(foreign_key_row).collect::<Result<Vec<_>, _>>()?;
+    let (mut primary_key, indexes) = group_indexes(index_rows);
+    if backend == DbBackend::Sqlite {
+        // SQLite's catalog has no index for a rowid primary key: its columns come with their place in the key.
+        let mut key: Vec<_> = columns.iter().filter(|(_, at)| *at > 0).map(|(c, at)| (*at, c.name.clone())).collect();
+        key.sort();
+        primary_key = key.into_iter().map(|(_, name)| name).collect();
     }
+    Ok(FoundTable {
+        columns: columns.into_iter().map(|(column, _)| column).collect(),
+        primary_key,
+        indexes,
+        foreign_keys: group_foreign_keys(foreign_keys),
+    })
 }
 
 /// Groups `(index, column, unique, partial, primary)` rows into the primary key and the other indexes.
@@ -434,254 +454,129 @@ fn group_foreign_keys(
     keys.into_values().collect()
 }
 
-async fn read_postgres(db: &impl ConnectionTrait, table: &str) -> Result<FoundTable, DbErr> {
-    let b = DbBackend::Postgres;
-    let oid = "to_regclass(format('%I.%I', current_schema(), $1::text))";
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT column_name::text AS name, data_type::text AS data_type, is_nullable = 'YES' AS nullable, \
-                    (column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER') AS has_default \
-             FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            vec![table.into()],
-        ))
-        .await?;
-    let columns = rows
-        .iter()
-        .map(|r| {
-            Ok(FoundColumn {
-                name: r.try_get("", "name")?,
-                sql_type: r.try_get("", "data_type")?,
-                nullable: r.try_get("", "nullable")?,
-                has_default: r.try_get("", "has_default")?,
-            })
-        })
-        .collect::<Result<_, DbErr>>()?;
-
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            &format!(
-                "SELECT i.relname::text AS name, a.attname::text AS col, ix.indisunique AS is_unique, \
-                        (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL) AS partial, ix.indisprimary AS is_primary \
-                 FROM pg_index ix \
-                 JOIN pg_class i ON i.oid = ix.indexrelid \
-                 CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
-                 LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum \
-                 WHERE ix.indrelid = {oid} ORDER BY i.relname, k.ord"
-            ),
-            vec![table.into()],
-        ))
-        .await?;
-    let rows = rows
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("", "name")?,
-                r.try_get("", "col")?,
-                r.try_get("", "is_unique")?,
-                r.try_get("", "partial")?,
-                r.try_get("", "is_primary")?,
-            ))
-        })
-        .collect::<Result<Vec<_>, DbErr>>()?;
-    let (primary_key, indexes) = group_indexes(rows);
-
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            &format!(
-                "SELECT c.conname::text AS name, a.attname::text AS col, rt.relname::text AS ref_table, \
-                        fa.attname::text AS ref_col, \
-                        CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' \
-                             WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS on_delete \
-                 FROM pg_constraint c \
-                 CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, fattnum, ord) \
-                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
-                 JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fattnum \
-                 JOIN pg_class rt ON rt.oid = c.confrelid \
-                 WHERE c.conrelid = {oid} AND c.contype = 'f' ORDER BY c.conname, k.ord"
-            ),
-            vec![table.into()],
-        ))
-        .await?;
-    let foreign_keys = group_foreign_keys(
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("", "name")?,
-                    r.try_get("", "col")?,
-                    r.try_get("", "ref_table")?,
-                    r.try_get("", "ref_col")?,
-                    r.try_get("", "on_delete")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, DbErr>>()?,
-    );
-    Ok(FoundTable { columns, primary_key, indexes, foreign_keys })
+/// A flag the catalog queries answer as an integer.
+fn flag(row: &QueryResult, column: &str) -> Result<bool, DbErr> {
+    Ok(row.try_get::<i64>("", column)? != 0)
 }
 
-async fn read_mysql(db: &impl ConnectionTrait, table: &str) -> Result<FoundTable, DbErr> {
-    let b = DbBackend::MySql;
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT COLUMN_NAME AS name, LOWER(COLUMN_TYPE) AS sql_type, \
-                    CAST(IS_NULLABLE = 'YES' AS SIGNED) AS nullable, \
-                    CAST(COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' \
-                         OR EXTRA LIKE '%GENERATED%' AS SIGNED) AS has_default \
-             FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
-            vec![table.into()],
-        ))
-        .await?;
-    let columns = rows
-        .iter()
-        .map(|r| {
-            Ok(FoundColumn {
-                name: r.try_get("", "name")?,
-                sql_type: r.try_get("", "sql_type")?,
-                nullable: r.try_get::<i64>("", "nullable")? != 0,
-                has_default: r.try_get::<i64>("", "has_default")? != 0,
-            })
-        })
-        .collect::<Result<_, DbErr>>()?;
-
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT INDEX_NAME AS name, COLUMN_NAME AS col, CAST(NON_UNIQUE = 0 AS SIGNED) AS is_unique, \
-                    CAST(SUB_PART IS NOT NULL OR COLUMN_NAME IS NULL AS SIGNED) AS partial \
-             FROM information_schema.STATISTICS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX",
-            vec![table.into()],
-        ))
-        .await?;
-    let rows = rows
-        .iter()
-        .map(|r| {
-            let name: String = r.try_get("", "name")?;
-            let primary = name == "PRIMARY";
-            Ok((
-                name,
-                r.try_get("", "col")?,
-                r.try_get::<i64>("", "is_unique")? != 0,
-                r.try_get::<i64>("", "partial")? != 0,
-                primary,
-            ))
-        })
-        .collect::<Result<Vec<_>, DbErr>>()?;
-    let (primary_key, indexes) = group_indexes(rows);
-
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT r.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, r.REFERENCED_TABLE_NAME AS ref_table, \
-                    k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS on_delete \
-             FROM information_schema.REFERENTIAL_CONSTRAINTS r \
-             JOIN information_schema.KEY_COLUMN_USAGE k \
-               ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.TABLE_NAME = r.TABLE_NAME \
-              AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME \
-             WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = ? \
-             ORDER BY r.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-            vec![table.into()],
-        ))
-        .await?;
-    let foreign_keys = group_foreign_keys(
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("", "name")?,
-                    r.try_get("", "col")?,
-                    r.try_get("", "ref_table")?,
-                    r.try_get("", "ref_col")?,
-                    r.try_get("", "on_delete")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, DbErr>>()?,
-    );
-    Ok(FoundTable { columns, primary_key, indexes, foreign_keys })
+/// A column (`name`, `sql_type`, `nullable`, `has_default`), and its place in the primary key (`pk`: SQLite only,
+/// 0 elsewhere and outside the key).
+fn column_row(row: &QueryResult) -> Result<(FoundColumn, i64), DbErr> {
+    let column = FoundColumn {
+        name: row.try_get("", "name")?,
+        sql_type: row.try_get("", "sql_type")?,
+        nullable: flag(row, "nullable")?,
+        has_default: flag(row, "has_default")?,
+    };
+    Ok((column, row.try_get("", "pk")?))
 }
 
-async fn read_sqlite(db: &impl ConnectionTrait, table: &str) -> Result<FoundTable, DbErr> {
-    let b = DbBackend::Sqlite;
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT name, lower(type) AS sql_type, \"notnull\" AS not_null, dflt_value IS NOT NULL AS has_default, pk \
-             FROM pragma_table_info(?) ORDER BY cid",
-            vec![table.into()],
-        ))
-        .await?;
-    let mut columns = Vec::new();
-    let mut pk = Vec::new();
-    for r in &rows {
-        let name: String = r.try_get("", "name")?;
-        let sql_type: String = r.try_get("", "sql_type")?;
-        let position: i64 = r.try_get("", "pk")?;
-        if position > 0 {
-            pk.push((position, name.clone()));
-        }
-        // An `INTEGER PRIMARY KEY` is the rowid: never NULL, assigned when not given.
-        let rowid = position > 0 && sql_type == "integer";
-        columns.push(FoundColumn {
-            nullable: r.try_get::<i64>("", "not_null")? == 0 && position == 0,
-            has_default: r.try_get::<i64>("", "has_default")? != 0 || rowid,
-            name,
-            sql_type,
-        });
-    }
-    pk.sort();
-    let primary_key = pk.into_iter().map(|(_, name)| name).collect();
-
-    let index_rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT name, \"unique\" AS is_unique, partial, origin FROM pragma_index_list(?) ORDER BY name",
-            vec![table.into()],
-        ))
-        .await?;
-    let mut rows = Vec::new();
-    for r in &index_rows {
-        let name: String = r.try_get("", "name")?;
-        let origin: String = r.try_get("", "origin")?;
-        let unique = r.try_get::<i64>("", "is_unique")? != 0;
-        let partial = r.try_get::<i64>("", "partial")? != 0;
-        let cols = db
-            .query_all_raw(stmt(b, "SELECT name FROM pragma_index_info(?) ORDER BY seqno", vec![name.clone().into()]))
-            .await?;
-        for c in &cols {
-            // The primary key is read from `pragma_table_info` above.
-            rows.push((name.clone(), c.try_get("", "name")?, unique, partial, origin == "pk"));
-        }
-    }
-    let (_, indexes) = group_indexes(rows);
-
-    let rows = db
-        .query_all_raw(stmt(
-            b,
-            "SELECT id, \"from\" AS col, \"table\" AS ref_table, \"to\" AS ref_col, on_delete \
-             FROM pragma_foreign_key_list(?) ORDER BY id, seq",
-            vec![table.into()],
-        ))
-        .await?;
-    let foreign_keys = group_foreign_keys(
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<i64>("", "id")?.to_string(),
-                    r.try_get("", "col")?,
-                    r.try_get("", "ref_table")?,
-                    // NULL when the foreign key names no column: the referenced table's primary key.
-                    r.try_get::<Option<String>>("", "ref_col")?.unwrap_or_else(|| "id".to_owned()),
-                    r.try_get("", "on_delete")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, DbErr>>()?,
-    );
-    Ok(FoundTable { columns, primary_key, indexes, foreign_keys })
+/// One column of an index: `(name, col, is_unique, partial, is_primary)`.
+fn index_row(row: &QueryResult) -> Result<(String, Option<String>, bool, bool, bool), DbErr> {
+    Ok((
+        row.try_get("", "name")?,
+        row.try_get("", "col")?,
+        flag(row, "is_unique")?,
+        flag(row, "partial")?,
+        flag(row, "is_primary")?,
+    ))
 }
+
+/// One column of a foreign key: `(name, col, ref_table, ref_col, on_delete)`.
+fn foreign_key_row(row: &QueryResult) -> Result<(String, String, String, String, String), DbErr> {
+    Ok((
+        row.try_get("", "name")?,
+        row.try_get("", "col")?,
+        row.try_get("", "ref_table")?,
+        row.try_get("", "ref_col")?,
+        row.try_get("", "on_delete")?,
+    ))
+}
+
+/// `$1` of the PostgreSQL queries, as a relation of the current schema.
+macro_rules! pg_table {
+    () => {
+        "to_regclass(format('%I.%I', current_schema(), $1::text))"
+    };
+}
+
+const PG_COLUMNS: &str = "\
+    SELECT column_name::text AS name, data_type::text AS sql_type, (is_nullable = 'YES')::int::int8 AS nullable, \
+           (column_default IS NOT NULL OR is_identity = 'YES' OR is_generated <> 'NEVER')::int::int8 AS has_default, \
+           0::int8 AS pk \
+    FROM information_schema.columns \
+    WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
+
+const PG_INDEXES: &str = concat!(
+    "SELECT i.relname::text AS name, a.attname::text AS col, ix.indisunique::int::int8 AS is_unique, \
+            (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL)::int::int8 AS partial, ix.indisprimary::int::int8 AS is_primary \
+     FROM pg_index ix \
+     JOIN pg_class i ON i.oid = ix.indexrelid \
+     CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
+     LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum \
+     WHERE ix.indrelid = ",
+    pg_table!(),
+    " ORDER BY i.relname, k.ord"
+);
+
+const PG_FOREIGN_KEYS: &str = concat!(
+    "SELECT c.conname::text AS name, a.attname::text AS col, rt.relname::text AS ref_table, \
+            fa.attname::text AS ref_col, \
+            CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' \
+                 WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS on_delete \
+     FROM pg_constraint c \
+     CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, fattnum, ord) \
+     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
+     JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fattnum \
+     JOIN pg_class rt ON rt.oid = c.confrelid \
+     WHERE c.conrelid = ",
+    pg_table!(),
+    " AND c.contype = 'f' ORDER BY c.conname, k.ord"
+);
+
+const MYSQL_COLUMNS: &str = "\
+    SELECT COLUMN_NAME AS name, LOWER(COLUMN_TYPE) AS sql_type, CAST(IS_NULLABLE = 'YES' AS SIGNED) AS nullable, \
+           CAST(COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' OR EXTRA LIKE '%GENERATED%' AS SIGNED) \
+             AS has_default, \
+           CAST(0 AS SIGNED) AS pk \
+    FROM information_schema.COLUMNS \
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+
+const MYSQL_INDEXES: &str = "\
+    SELECT INDEX_NAME AS name, COLUMN_NAME AS col, CAST(NON_UNIQUE = 0 AS SIGNED) AS is_unique, \
+           CAST(SUB_PART IS NOT NULL OR COLUMN_NAME IS NULL AS SIGNED) AS partial, \
+           CAST(INDEX_NAME = 'PRIMARY' AS SIGNED) AS is_primary \
+    FROM information_schema.STATISTICS \
+    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+
+const MYSQL_FOREIGN_KEYS: &str = "\
+    SELECT r.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, r.REFERENCED_TABLE_NAME AS ref_table, \
+           k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS on_delete \
+    FROM information_schema.REFERENTIAL_CONSTRAINTS r \
+    JOIN information_schema.KEY_COLUMN_USAGE k \
+      ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.TABLE_NAME = r.TABLE_NAME \
+     AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME \
+    WHERE r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = ? \
+    ORDER BY r.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// A column in the primary key is never NULL (SQLite allows NULL in a non-rowid key unless declared `NOT NULL`, but
+/// the adapter never writes one); an `INTEGER PRIMARY KEY` is the rowid: assigned when not given.
+const SQLITE_COLUMNS: &str = "\
+    SELECT name, lower(type) AS sql_type, (\"notnull\" = 0 AND pk = 0) AS nullable, \
+           (dflt_value IS NOT NULL OR (pk > 0 AND lower(type) = 'integer')) AS has_default, pk \
+    FROM pragma_table_info(?) ORDER BY cid";
+
+/// The primary key is read from `pragma_table_info` (a rowid key has no index): an index made for it is left out.
+const SQLITE_INDEXES: &str = "\
+    SELECT il.name, ii.name AS col, il.\"unique\" AS is_unique, il.partial, 0 AS is_primary \
+    FROM pragma_index_list(?) AS il JOIN pragma_index_info(il.name) AS ii \
+    WHERE il.origin <> 'pk' ORDER BY il.name, ii.seqno";
+
+/// `to` is NULL when the foreign key names no column: the referenced table's primary key, `id` in these tables.
+const SQLITE_FOREIGN_KEYS: &str = "\
+    SELECT CAST(id AS TEXT) AS name, \"from\" AS col, \"table\" AS ref_table, coalesce(\"to\", 'id') AS ref_col, \
+           on_delete \
+    FROM pragma_foreign_key_list(?) ORDER BY id, seq";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The comparison
