@@ -142,6 +142,35 @@ pub fn authenticator(user_id: &str, credential_id: &str, counter: i64, transport
     }
 }
 
+/// A passkey of `user_id` as the cross-reading tests write one: random ids; with `transports` a backed-up
+/// multi-device credential, without them a single-device one that is not backed up.
+pub fn passkey(user_id: &str, counter: i64, transports: Option<&str>) -> AdapterAuthenticator {
+    AdapterAuthenticator {
+        credential_id: id(),
+        user_id: user_id.to_owned(),
+        provider_account_id: id(),
+        credential_public_key: id(),
+        counter,
+        credential_device_type: if transports.is_some() { "multiDevice" } else { "singleDevice" }.to_owned(),
+        credential_backed_up: transports.is_some(),
+        transports: transports.map(str::to_owned),
+    }
+}
+
+/// A Google OIDC account of `user_id` with every token field set, `id_token` among them.
+pub fn oidc_account(user_id: &str, id_token: String) -> AdapterAccount {
+    AdapterAccount {
+        refresh_token: Some(format!("refresh-{}", id())),
+        access_token: Some(format!("access-{}", id())),
+        expires_at: Some(1_800_000_000),
+        token_type: Some("bearer".into()),
+        scope: Some("openid email profile".into()),
+        id_token: Some(id_token),
+        session_state: Some(id()),
+        ..AdapterAccount::new(user_id, AccountType::Oidc, "google", id())
+    }
+}
+
 /// `randomInt(max)`: a random integer in `0..max`.
 pub fn random_int(max: u32) -> i64 {
     i64::from((uuid::Uuid::new_v4().as_u128() % u128::from(max)) as u32)

@@ -151,20 +151,7 @@ async fn cross_reading(backend: Backend, tables: Tables) {
         .await
         .unwrap();
     assert_eq!((u2.email_verified, &u2.name, &u2.image), (None, &None, &None));
-    let a_full = t
-        .adapter
-        .link_account(AdapterAccount {
-            refresh_token: Some(format!("refresh-{}", id())),
-            access_token: Some(format!("access-{}", id())),
-            expires_at: Some(1_800_000_000),
-            token_type: Some("bearer".into()),
-            scope: Some("openid email profile".into()),
-            id_token: Some(format!("eyJ.{}", id())),
-            session_state: Some(id()),
-            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
-        })
-        .await
-        .unwrap();
+    let a_full = t.adapter.link_account(fixtures::oidc_account(&u1.id, format!("eyJ.{}", id()))).await.unwrap();
     let a_none = t.adapter.link_account(AdapterAccount::new(&u2.id, AccountType::Oauth, "github", id())).await.unwrap();
     let s1 = t
         .adapter
@@ -188,34 +175,8 @@ async fn cross_reading(backend: Backend, tables: Tables) {
         .await
         .unwrap();
     let v1 = VerificationToken { expires: kept(v1.expires), ..v1 };
-    let au1 = t
-        .adapter
-        .create_authenticator(AdapterAuthenticator {
-            credential_id: id(),
-            user_id: u1.id.clone(),
-            provider_account_id: id(),
-            credential_public_key: id(),
-            counter: 7,
-            credential_device_type: "multiDevice".into(),
-            credential_backed_up: true,
-            transports: Some("usb,ble,nfc".into()),
-        })
-        .await
-        .unwrap();
-    let au2 = t
-        .adapter
-        .create_authenticator(AdapterAuthenticator {
-            credential_id: id(),
-            user_id: u1.id.clone(),
-            provider_account_id: id(),
-            credential_public_key: id(),
-            counter: 0,
-            credential_device_type: "singleDevice".into(),
-            credential_backed_up: false,
-            transports: None,
-        })
-        .await
-        .unwrap();
+    let au1 = t.adapter.create_authenticator(fixtures::passkey(&u1.id, 7, Some("usb,ble,nfc"))).await.unwrap();
+    let au2 = t.adapter.create_authenticator(fixtures::passkey(&u1.id, 0, None)).await.unwrap();
     let au1_bumped = AdapterAuthenticator { counter: 4242, ..au1.clone() };
     let key = |a: &AdapterAccount| json!({ "provider": a.provider, "providerAccountId": a.provider_account_id });
     let vt_key = |v: &VerificationToken| json!({ "identifier": v.identifier, "token": v.token });
@@ -323,26 +284,8 @@ async fn cross_reading(backend: Backend, tables: Tables) {
         token: fixtures::hashed_token(),
         expires: at_millis(soon, 234),
     };
-    let au3 = AdapterAuthenticator {
-        credential_id: id(),
-        user_id: u3.id.clone(),
-        provider_account_id: id(),
-        credential_public_key: id(),
-        counter: 12,
-        credential_device_type: "multiDevice".into(),
-        credential_backed_up: true,
-        transports: Some("internal,hybrid".into()),
-    };
-    let au4 = AdapterAuthenticator {
-        credential_id: id(),
-        user_id: u4.id.clone(),
-        provider_account_id: id(),
-        credential_public_key: id(),
-        counter: 0,
-        credential_device_type: "singleDevice".into(),
-        credential_backed_up: false,
-        transports: None,
-    };
+    let au3 = fixtures::passkey(&u3.id, 12, Some("internal,hybrid"));
+    let au4 = fixtures::passkey(&u4.id, 0, None);
     let s2_kept = AdapterSession { expires: kept(s2.expires), ..s2.clone() };
     let v2_kept = VerificationToken { expires: kept(v2.expires), ..v2.clone() };
     let r = node.rpc(vec![

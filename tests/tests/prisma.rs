@@ -144,21 +144,8 @@ async fn cross_reading(backend: Backend) {
     assert_eq!(t.adapter.get_user(&u2.id).await.unwrap().as_ref(), Some(&u2));
 
     // --- Accounts ------------------------------------------------------------------------------------------------
-    let a1 = t
-        .adapter
-        .link_account(AdapterAccount {
-            refresh_token: Some(format!("refresh-{}", id())),
-            access_token: Some(format!("access-{}", id())),
-            expires_at: Some(1_800_000_000),
-            token_type: Some("bearer".into()),
-            scope: Some("openid email profile".into()),
-            // Longer than MySQL's VARCHAR(191): the schema's `@db.Text`.
-            id_token: Some(format!("eyJ.{}", "x".repeat(1500))),
-            session_state: Some(id()),
-            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
-        })
-        .await
-        .unwrap();
+    // An id token longer than MySQL's VARCHAR(191): the schema's `@db.Text`.
+    let a1 = t.adapter.link_account(fixtures::oidc_account(&u1.id, format!("eyJ.{}", "x".repeat(1500)))).await.unwrap();
     let read = node.rpc(vec![
         call(
             "getUserByAccount",
@@ -240,30 +227,8 @@ async fn cross_reading(backend: Backend) {
     )]);
 
     // --- Authenticators ------------------------------------------------------------------------------------------
-    let au1 = t
-        .adapter
-        .create_authenticator(AdapterAuthenticator {
-            credential_id: id(),
-            user_id: u1.id.clone(),
-            provider_account_id: id(),
-            credential_public_key: id(),
-            counter: 7,
-            credential_device_type: "multiDevice".into(),
-            credential_backed_up: true,
-            transports: Some("usb,ble,nfc".into()),
-        })
-        .await
-        .unwrap();
-    let au2 = AdapterAuthenticator {
-        credential_id: id(),
-        user_id: u1.id.clone(),
-        provider_account_id: id(),
-        credential_public_key: id(),
-        counter: 0,
-        credential_device_type: "singleDevice".into(),
-        credential_backed_up: false,
-        transports: None,
-    };
+    let au1 = t.adapter.create_authenticator(fixtures::passkey(&u1.id, 7, Some("usb,ble,nfc"))).await.unwrap();
+    let au2 = fixtures::passkey(&u1.id, 0, None);
     let read = node.rpc(vec![
         call("getAuthenticator", vec![json!(au1.credential_id)], authenticator_json(&au1)),
         call("createAuthenticator", vec![authenticator_json(&au2)], authenticator_json(&au2)),
@@ -329,20 +294,7 @@ async fn v4_cross_reading(backend: Backend) {
     assert_eq!(t.adapter.get_user(&u2.id).await.unwrap().as_ref(), Some(&u2));
 
     // Accounts: each side's `Account.id` is a cuid; unlinked across sides.
-    let a1 = t
-        .adapter
-        .link_account(AdapterAccount {
-            refresh_token: Some(format!("refresh-{}", id())),
-            access_token: Some(format!("access-{}", id())),
-            expires_at: Some(1_800_000_000),
-            token_type: Some("bearer".into()),
-            scope: Some("openid email profile".into()),
-            id_token: Some(format!("eyJ.{}", "x".repeat(1500))),
-            session_state: Some(id()),
-            ..AdapterAccount::new(&u1.id, AccountType::Oidc, "google", id())
-        })
-        .await
-        .unwrap();
+    let a1 = t.adapter.link_account(fixtures::oidc_account(&u1.id, format!("eyJ.{}", "x".repeat(1500)))).await.unwrap();
     let key = json!({ "provider": "google", "providerAccountId": a1.provider_account_id });
     let read = node.rpc(vec![
         call("getUserByAccount", vec![key.clone()], user_json(&u1)),
