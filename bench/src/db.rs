@@ -13,10 +13,13 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 use crate::workload::Result;
 
-/// Where the bench's servers keep their state, and their ports (not the test servers' 55432/53306).
+/// Where the bench's servers keep their state, and their ports (not the test servers' 55432/53306, nor their
+/// PgBouncers' 56432/56433).
 pub(crate) const DB_DIR: &str = "/var/tmp/authjs-bench-db";
 const PG_PORT: &str = "55433";
 const MY_PORT: &str = "53307";
+const PGBOUNCER_PORT: &str = "56434";
+const PGBOUNCER_SESSION_PORT: &str = "56435";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Backend {
@@ -56,6 +59,9 @@ impl Backend {
 pub(crate) struct Settings {
     pub(crate) pg_url: Option<String>,
     pub(crate) my_url: Option<String>,
+    /// PgBouncer in front of `pg_url`, in transaction and in session pooling mode.
+    pub(crate) pgbouncer_url: Option<String>,
+    pub(crate) pgbouncer_session_url: Option<String>,
     pub(crate) pool_size: u32,
     /// PostgreSQL `synchronous_commit = off` per session, MariaDB `innodb_flush_log_at_trx_commit = 2`.
     pub(crate) unflushed: bool,
@@ -71,13 +77,15 @@ pub(crate) struct Target {
     pub(crate) node_database: String,
 }
 
-/// Starts (or reuses) the bench's durable PostgreSQL and MariaDB with `scripts/test-databases.sh` and returns their
-/// URLs.
-pub(crate) fn start_servers(repo: &Path) -> Result<(String, String)> {
+/// Starts (or reuses) the bench's durable PostgreSQL and MariaDB, and the two PgBouncers in front of that
+/// PostgreSQL, with `scripts/test-databases.sh`, and sets their URLs in `s`.
+pub(crate) fn start_servers(repo: &Path, s: &mut Settings) -> Result<()> {
     let out = std::process::Command::new(repo.join("scripts/test-databases.sh"))
         .env("AUTHJS_DB_DIR", DB_DIR)
         .env("AUTHJS_PG_PORT", PG_PORT)
         .env("AUTHJS_MY_PORT", MY_PORT)
+        .env("AUTHJS_PGBOUNCER_PORT", PGBOUNCER_PORT)
+        .env("AUTHJS_PGBOUNCER_SESSION_PORT", PGBOUNCER_SESSION_PORT)
         .env("AUTHJS_DB_DURABLE", "1")
         .stderr(std::process::Stdio::inherit())
         .output()?;
@@ -91,11 +99,15 @@ pub(crate) fn start_servers(repo: &Path) -> Result<(String, String)> {
             .find_map(|l| l.strip_prefix(&format!("export {name}=")).map(str::to_owned))
             .ok_or_else(|| format!("scripts/test-databases.sh printed no {name}"))
     };
-    Ok((var("AUTHJS_TEST_POSTGRES_URL")?, var("AUTHJS_TEST_MYSQL_URL")?))
+    s.pg_url = Some(var("AUTHJS_TEST_POSTGRES_URL")?);
+    s.my_url = Some(var("AUTHJS_TEST_MYSQL_URL")?);
+    s.pgbouncer_url = Some(var("AUTHJS_TEST_PGBOUNCER_URL")?);
+    s.pgbouncer_session_url = Some(var("AUTHJS_TEST_PGBOUNCER_SESSION_URL")?);
+    Ok(())
 }
 
 /// `url` with its database name replaced.
-fn with_database(url: &str, db: &str) -> String {
+pub(crate) fn with_database(url: &str, db: &str) -> String {
     let (base, _) = url.rsplit_once('/').expect("server URLs end with /database");
     format!("{base}/{db}")
 }

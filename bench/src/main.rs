@@ -7,6 +7,7 @@ mod impl_adapter;
 mod impl_floor;
 mod node;
 mod plan;
+mod processes;
 mod report;
 mod scale;
 mod workload;
@@ -59,6 +60,21 @@ struct Args {
     /// Calls of each kind per scale level.
     #[arg(long, default_value_t = 2000)]
     scale_calls: usize,
+    /// App process counts of the many-processes test (examples/axum's release binary, built by the bench, on
+    /// PostgreSQL), comma-separated (0 or empty: no such test).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+    process_counts: Vec<usize>,
+    /// Routes of the many-processes test: direct, session (PgBouncer, session pooling), transaction (PgBouncer,
+    /// transaction pooling).
+    #[arg(long, value_delimiter = ',', default_value = "direct,session,transaction")]
+    process_targets: Vec<String>,
+    /// Concurrent keep-alive HTTP clients of the many-processes test, spread round-robin over the processes.
+    #[arg(long, default_value_t = 32)]
+    process_clients: usize,
+    /// Measured seconds per route and process count (after 1 s of warm-up). The processes share --pool database
+    /// connections, split evenly (at least one each).
+    #[arg(long, default_value_t = 5)]
+    process_secs: u64,
     /// Skip the workload (scale test only).
     #[arg(long)]
     skip_workload: bool,
@@ -83,6 +99,7 @@ struct RunJson<'a> {
     settings: String,
     workload: Vec<BackendRun>,
     scale: Vec<scale::ScaleResult>,
+    processes: Vec<processes::ProcessesResult>,
 }
 
 fn parse_backends(names: &[String]) -> Result<Vec<Backend>> {
@@ -107,14 +124,33 @@ async fn main() -> Result<()> {
     let scale_backends =
         if args.scale_backends.is_empty() { backends.clone() } else { parse_backends(&args.scale_backends)? };
     let scale_levels: Vec<usize> = args.scale_levels.iter().copied().filter(|&l| l > 0).collect();
+    let process_counts: Vec<usize> = args.process_counts.iter().copied().filter(|&n| n > 0).collect();
+    let process_routes = args
+        .process_targets
+        .iter()
+        .filter(|n| !n.is_empty())
+        .map(|n| processes::Route::parse(n).ok_or_else(|| format!("unknown process target {n}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The app is built first: a build failure stops the run before anything is measured.
+    let app_bin = if process_counts.is_empty() || process_routes.is_empty() {
+        None
+    } else {
+        eprintln!("bench: building examples/axum (release) for the many-processes test ...");
+        Some(processes::build_app(&repo)?)
+    };
 
-    let mut s = Settings { pg_url: None, my_url: None, pool_size: args.pool, unflushed: args.unflushed };
+    let mut s = Settings {
+        pg_url: None,
+        my_url: None,
+        pgbouncer_url: None,
+        pgbouncer_session_url: None,
+        pool_size: args.pool,
+        unflushed: args.unflushed,
+    };
     let mut machine = report::machine();
     machine.push_str(&format!("\nNode {}", node::version()));
-    if backends.iter().chain(&scale_backends).any(|b| b.is_server()) {
-        let (pg, my) = db::start_servers(&repo)?;
-        s.pg_url = Some(pg);
-        s.my_url = Some(my);
+    if backends.iter().chain(&scale_backends).any(|b| b.is_server()) || app_bin.is_some() {
+        db::start_servers(&repo, &mut s)?;
         machine.push('\n');
         machine.push_str(&db::prepare_servers(&s).await?);
     }
@@ -207,8 +243,21 @@ async fn main() -> Result<()> {
         }
     }
 
+    let mut process_runs = Vec::new();
+    if let Some(bin) = &app_bin {
+        let o = processes::Options {
+            counts: process_counts,
+            routes: process_routes,
+            clients: args.process_clients.max(1),
+            measure: std::time::Duration::from_secs(args.process_secs.max(1)),
+            connections: args.pool,
+            seed: args.seed,
+        };
+        process_runs = processes::run(&s, bin, &o, |r| println!("{}", report::processes_table(r))).await?;
+    }
+
     if let Some(path) = &args.json {
-        let json = RunJson { machine: &machine, settings, workload: runs, scale: scales };
+        let json = RunJson { machine: &machine, settings, workload: runs, scale: scales, processes: process_runs };
         std::fs::write(path, serde_json::to_vec(&json)?)?;
         eprintln!("bench: wrote {}", path.display());
     }

@@ -181,3 +181,61 @@ pub(crate) fn scale_table(r: &ScaleResult) -> String {
     let _ = writeln!(out, "\nBulk load (cumulative levels): {}.", loads.join(", "));
     out
 }
+
+/// The many-processes test of one route: throughput, latency, errors and CPU per process count, then what went wrong.
+pub(crate) fn processes_table(r: &crate::processes::ProcessesResult) -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut out = format!(
+        "### processes: {}\n\n{} keep-alive HTTP clients, `GET /auth/session` with a seeded user's cookie; a request \
+         counts when it returns that user (status 200, the user's e-mail). CPU µs per counted request: the app \
+         processes, the bench's client, the rest of the machine (PostgreSQL, PgBouncer, anything else running). Load \
+         average before: {}.\n\n\
+         | processes | pool each | requests/s | p50 µs | p99 µs | errors | wrong answers | speed-up vs 1 | app CPU µs/req \
+         | client CPU µs/req | rest CPU µs/req | machine busy % |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        r.title, r.clients, r.load_before
+    );
+    let base = r.points.iter().find(|p| p.processes == 1 && p.failed.is_none()).map(|p| p.requests_per_s());
+    for p in &r.points {
+        if p.failed.is_some() && p.wall_s == 0.0 {
+            let _ = writeln!(
+                out,
+                "| {} | {} | FAILED | - | - | - | - | - | - | - | - | - |",
+                p.processes, p.pool_per_process
+            );
+            continue;
+        }
+        let rest = p.machine_busy_us - p.app_cpu_us - p.client_cpu_us;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            p.processes,
+            p.pool_per_process,
+            num(p.requests_per_s()),
+            num(p.quantile(0.5)),
+            num(p.quantile(0.99)),
+            p.errors,
+            p.wrong,
+            base.map_or("-".into(), |b| format!("{:.2}", p.requests_per_s() / b)),
+            num(p.per_request(p.app_cpu_us)),
+            num(p.per_request(p.client_cpu_us)),
+            num(p.per_request(rest.max(0.0))),
+            p.machine_busy_percent(cores),
+        );
+    }
+    for p in &r.points {
+        if let Some(why) = &p.failed {
+            let _ = writeln!(out, "\n{} processes: FAILED: {why}", p.processes);
+        }
+        if !p.error_kinds.is_empty() {
+            let kinds: Vec<String> = p.error_kinds.iter().map(|(k, n)| format!("{n} × {k}")).collect();
+            let _ = writeln!(
+                out,
+                "\n{} processes, errors and wrong answers (warm-up included): {}",
+                p.processes,
+                kinds.join("; ")
+            );
+        }
+    }
+    out
+}

@@ -42,10 +42,38 @@ async fn run() -> Result<(), BoxError> {
 
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://example-axum.db?mode=rwc".to_owned());
     let backend = url.split(':').next().unwrap_or_default();
-    let db = authjs_sea_orm::connect(&url).await?;
-    Migrator::up(&db, None).await?;
-    tracing::info!(%backend, "database ready");
+    let mut options = authjs_sea_orm::connect_options(&url);
+    if let Ok(size) = std::env::var("DATABASE_MAX_CONNECTIONS") {
+        let size =
+            size.parse::<u32>().ok().filter(|&n| n > 0).ok_or("DATABASE_MAX_CONNECTIONS: not a positive number")?;
+        options.max_connections(size);
+    }
+    let pooler = std::env::var("AUTH_DATABASE_POOLER").unwrap_or_default();
+    let transaction_pooler = match pooler.trim() {
+        "" | "none" | "session" => false,
+        "transaction" => true,
+        other => return Err(format!("AUTH_DATABASE_POOLER: {other:?} is not none, session or transaction").into()),
+    };
+    let direct_url = std::env::var("DATABASE_DIRECT_URL").ok().filter(|u| !u.trim().is_empty());
+    let db = sea_orm::Database::connect(options).await?;
+    // The migration needs the server itself: a transaction pooler may split its prepared statements' exchanges over
+    // two server connections.
+    match &direct_url {
+        Some(direct) => {
+            let direct = authjs_sea_orm::connect(direct).await?;
+            Migrator::up(&direct, None).await?;
+            direct.close().await?;
+        }
+        None if transaction_pooler => {
+            return Err("AUTH_DATABASE_POOLER=transaction: set DATABASE_DIRECT_URL (the database itself, not the \
+                        pooler) for the migration"
+                .into());
+        }
+        None => Migrator::up(&db, None).await?,
+    }
+    tracing::info!(%backend, transaction_pooler, "database ready");
     let adapter = SeaOrmAdapter::new(db);
+    let adapter = if transaction_pooler { adapter.behind_transaction_pooler() } else { adapter };
 
     match &config.github {
         Some(_) => tracing::info!(callback = %config.url("/auth/callback/github"), "GitHub sign-in enabled"),
