@@ -1,12 +1,6 @@
-//! The adapter's connection: a SeaORM pool, and how each statement reaches the server.
-//!
-//! A statement normally goes through SeaORM as it is: sqlx prepares it under a name, once per pooled connection, and
-//! runs it in a second exchange with the server. Behind a PostgreSQL pooler in transaction mode that does not track
-//! prepared statements (PgBouncer before 1.21, hosted poolers), the two exchanges can reach different server
-//! connections: there the adapter ([`SeaOrmAdapter::behind_transaction_pooler`]) runs each statement unnamed, in a
-//! transaction of its own, which the pooler keeps on one server connection from `BEGIN` to `COMMIT`.
-//!
-//! [`SeaOrmAdapter::behind_transaction_pooler`]: crate::SeaOrmAdapter::behind_transaction_pooler
+//! [`AdapterConnection`]: the adapter's SeaORM pool, and how each statement reaches the server.
+
+use std::fmt;
 
 use async_trait::async_trait;
 use sea_orm::{
@@ -14,15 +8,35 @@ use sea_orm::{
     TransactionTrait,
 };
 
-/// The pool the adapter runs on, and whether its statements must survive a transaction pooler.
+/// The connection a [`SeaOrmAdapter`](crate::SeaOrmAdapter) runs on ([`connection`](crate::SeaOrmAdapter::connection)):
+/// its SeaORM pool, and how each statement reaches the server. It is a [`ConnectionTrait`], so the application's own
+/// queries can run on it (`Entity::find().all(adapter.connection())`) the way the adapter runs its statements.
+///
+/// A statement normally goes through SeaORM as it is: sqlx prepares it under a name, once per pooled connection, and
+/// runs it in a second exchange with the server. Behind a PostgreSQL pooler in transaction mode that does not track
+/// prepared statements (PgBouncer before 1.21, hosted poolers' transaction ports), the two exchanges can reach
+/// different server connections; with
+/// [`SeaOrmAdapter::behind_transaction_pooler`](crate::SeaOrmAdapter::behind_transaction_pooler), each statement run
+/// here is unnamed, in a transaction of its own, which the pooler keeps on one server connection from `BEGIN` to
+/// `COMMIT`. What runs on [`pool`](AdapterConnection::pool) instead (transactions, migrations, streams) meets the
+/// pooler as it is.
 #[derive(Clone)]
-pub(crate) struct Conn {
+pub struct AdapterConnection {
     db: DatabaseConnection,
     /// PostgreSQL behind a transaction pooler: every statement unnamed, in its own transaction.
     unnamed: bool,
 }
 
-impl Conn {
+impl fmt::Debug for AdapterConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdapterConnection")
+            .field("backend", &self.db.get_database_backend())
+            .field("behind_transaction_pooler", &self.unnamed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdapterConnection {
     pub(crate) fn new(db: DatabaseConnection) -> Self {
         Self { db, unnamed: false }
     }
@@ -37,19 +51,20 @@ impl Conn {
         self.unnamed
     }
 
-    pub(crate) fn pool(&self) -> &DatabaseConnection {
+    /// The SeaORM pool itself, for what needs a [`DatabaseConnection`]: transactions, migrations, closing it.
+    pub fn pool(&self) -> &DatabaseConnection {
         &self.db
     }
 
-    /// A transaction on one pooled connection. Only MySQL and MariaDB writes use one (PostgreSQL returns every
-    /// written row from its one statement), so a transaction pooler never sees the named statements inside.
+    /// A transaction on one pooled connection, for the adapter's MySQL and MariaDB writes (PostgreSQL returns every
+    /// written row from its one statement, so a transaction pooler never sees the named statements inside).
     pub(crate) async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         self.db.begin().await
     }
 }
 
 #[async_trait]
-impl ConnectionTrait for Conn {
+impl ConnectionTrait for AdapterConnection {
     fn get_database_backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }

@@ -157,6 +157,7 @@ pub mod __private {
 }
 
 pub use adapter::Adapter;
+pub use conn::AdapterConnection;
 pub use connect::{connect, connect_options};
 pub use error::{Error, Record, Result};
 pub use sea_orm_adapter::SeaOrmAdapter;

@@ -14,7 +14,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
-use crate::conn::Conn;
+use crate::conn::AdapterConnection;
 use crate::convert;
 use crate::dialect::Dialect;
 use crate::error::{Error, Record, Result};
@@ -51,7 +51,7 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 ///
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
-    db: Conn,
+    db: AdapterConnection,
     dialect: Dialect,
     hash_session_tokens: bool,
     _tables: PhantomData<fn() -> T>,
@@ -93,7 +93,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// An adapter on the tables of schema `T`.
     pub fn with_schema(db: DatabaseConnection) -> Self {
         let dialect = Dialect::new(db.get_database_backend());
-        Self { db: Conn::new(db), dialect, hash_session_tokens: false, _tables: PhantomData }
+        Self { db: AdapterConnection::new(db), dialect, hash_session_tokens: false, _tables: PhantomData }
     }
 
     /// Stores `sha256:` and the SHA-256 of session tokens (lower-case hex) instead of the tokens themselves, so a
@@ -140,16 +140,18 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// pooler makes calls fail ("prepared statement \"sqlx_s_1\" does not exist") or, worse, answer with another
     /// client's statement (see [`connect_options`](crate::connect_options)). No effect on SQLite and MySQL.
     ///
-    /// Only the adapter's own statements are run this way: run migrations on a direct URL (as Prisma's `directUrl`),
-    /// and other SeaORM queries of the application on this pool meet the pooler as they are.
+    /// The application's own queries run this way too on [`connection`](SeaOrmAdapter::connection)
+    /// (`Entity::find().all(adapter.connection())`); transactions and migrations do not: run migrations on a direct
+    /// URL (as Prisma's `directUrl`).
     pub fn behind_transaction_pooler(mut self) -> Self {
         self.db = self.db.behind_transaction_pooler();
         self
     }
 
-    /// The underlying connection.
-    pub fn connection(&self) -> &DatabaseConnection {
-        self.db.pool()
+    /// The connection the adapter runs on: a [`ConnectionTrait`] for the application's own queries, which run as
+    /// the adapter's statements do ([`AdapterConnection`]); [`AdapterConnection::pool`] is the SeaORM pool.
+    pub fn connection(&self) -> &AdapterConnection {
+        &self.db
     }
 }
 

@@ -9,15 +9,15 @@
 //!   client's statement with the same name. sqlx's `statement_cache_capacity(0)` does not change that. When this test
 //!   fails because the load succeeds, a new sqlx or sea-orm made transaction pooling work: update the README.
 //! - Transaction mode, the adapter `behind_transaction_pooler` (each statement unnamed in its own transaction): every
-//!   call of 16 concurrent callers gets its own rows (the conformance suite and the concurrency cases also run there:
+//!   call of 16 concurrent callers, and their own queries on `adapter.connection()`, get their own rows (the conformance suite and the concurrency cases also run there:
 //!   `pgbouncer_transaction::` modules).
 //!
 //! Skipped without `AUTHJS_TEST_PGBOUNCER_URL` / `AUTHJS_TEST_PGBOUNCER_SESSION_URL`, unless `CI=true`.
 #![allow(clippy::unwrap_used)]
 
-use authjs_sea_orm::{Adapter, AdapterSession, NewUser};
+use authjs_sea_orm::{Adapter, AdapterSession, NewUser, entity};
 use authjs_sea_orm_tests::{Backend, EmptyDb, Route, Target, TestDb};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement};
 
 const TASKS: usize = 16;
 const CALLS: usize = 200;
@@ -135,6 +135,9 @@ async fn transaction_mode_serves_the_adapter_behind_transaction_pooler() {
                 assert_eq!(user.email.as_deref(), Some(email.as_str()));
                 let found = adapter.get_user_by_email(&email).await.unwrap().expect("the user just created");
                 assert_eq!(found.id, user.id);
+                // The application's own query, on the adapter's connection.
+                let row = entity::user::Entity::find_by_id(user.id.clone()).one(adapter.connection()).await.unwrap();
+                assert_eq!(row.and_then(|u| u.email), Some(email.clone()));
                 let token = format!("token-{task}-{round}");
                 let expires = chrono::Utc::now() + chrono::Duration::days(1);
                 let session = AdapterSession { session_token: token.clone(), user_id: user.id.clone(), expires };
