@@ -124,10 +124,13 @@ pub(crate) fn cache_table(backend: &str, impls: &[(String, Vec<PhaseResult>)]) -
 /// The phases of each implementation (by name) on one backend.
 pub(crate) type Impls = Vec<(String, Vec<PhaseResult>)>;
 
-/// Checks the targets on every backend run (`(backend, impls)`), naming each phase that misses.
+/// Checks the goals of issue #16 on every backend run (`(backend, impls)`), naming each phase that misses: every
+/// phase at least Drizzle's ops/s (writes twice it with `--unflushed`); serial reads ≥ 3× Drizzle on the servers, and
+/// ≥ 2× on SQLite with `get_session_and_user` ≥ 3×; the adapter ≥ 0.9 of the floor. (The session cache's goal is in
+/// its own table.)
 pub(crate) fn targets(runs: &[(String, Impls)], unflushed: bool) -> String {
     let write_target = if unflushed { 2.0 } else { 1.0 };
-    let mut out = String::from("### Targets\n\n");
+    let mut out = String::from("### Targets (issue #16)\n\n");
     for (backend, impls) in runs {
         let mut check = |title: &str, phases: &[&str], other: &str, min: f64| {
             let ratios: Vec<(&str, f64)> = phases.iter().filter_map(|p| Some((*p, ratio(impls, other, p)?))).collect();
@@ -141,10 +144,17 @@ pub(crate) fn targets(runs: &[(String, Impls)], unflushed: bool) -> String {
             let _ = writeln!(out, "- {backend}: {title}: {verdict} (lowest {worst:.2})");
         };
         let reads: Vec<&str> = PHASES.iter().copied().filter(|p| is_read(p)).collect();
+        let serial_reads: Vec<&str> = reads.iter().copied().filter(|p| !p.ends_with("x16")).collect();
         let writes: Vec<&str> = PHASES.iter().copied().filter(|p| !is_read(p)).collect();
-        check("reads ≥ 3× Drizzle (ops/s ratio)", &reads, "drizzle", 3.0);
+        check("reads ≥ Drizzle (ops/s ratio)", &reads, "drizzle", 1.0);
         check(&format!("writes ≥ {write_target}× Drizzle (ops/s ratio)"), &writes, "drizzle", write_target);
-        check("adapter within 1.25× of the floor (ops/s ratio ≥ 0.80)", &PHASES, "floor", 0.8);
+        if backend.starts_with("sqlite") {
+            check("serial reads ≥ 2× Drizzle", &serial_reads, "drizzle", 2.0);
+            check("get_session_and_user ≥ 3× Drizzle", &["get_session_and_user"], "drizzle", 3.0);
+        } else {
+            check("serial reads ≥ 3× Drizzle", &serial_reads, "drizzle", 3.0);
+        }
+        check("adapter ≥ 0.9 of the floor (ops/s ratio)", &PHASES, "floor", 0.9);
     }
     out
 }
