@@ -119,11 +119,7 @@ impl Point {
 
     /// The `q` quantile of the latencies (nearest rank), in microseconds (`lat_us` is sorted).
     pub(crate) fn quantile(&self, q: f64) -> f64 {
-        if self.lat_us.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((q * self.lat_us.len() as f64).ceil() as usize).clamp(1, self.lat_us.len());
-        self.lat_us[rank - 1]
+        crate::workload::nearest_rank(&self.lat_us, q)
     }
 
     /// CPU per proved session, in microseconds.

@@ -105,12 +105,17 @@ impl PhaseResult {
     pub(crate) fn quantile(&self, q: f64) -> f64 {
         let mut sorted = self.lat_us.clone();
         sorted.sort_by(f64::total_cmp);
-        if sorted.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-        sorted[rank - 1]
+        nearest_rank(&sorted, q)
     }
+}
+
+/// The `q` quantile of `sorted` (nearest rank); NaN when it is empty.
+pub(crate) fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
 }
 
 fn check<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<()> {
