@@ -136,7 +136,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// For PostgreSQL reached through a pooler in transaction mode that does not track prepared statements
     /// (PgBouncer before 1.21, or with `max_prepared_statements = 0`; hosted poolers on their transaction port): every
     /// statement runs as an unnamed prepared statement inside a transaction of its own (`BEGIN`, parse, execute,
-    /// `COMMIT`: two more round trips per call), which the pooler keeps on one server connection. Without it, such a
+    /// `COMMIT`: four round trips instead of one), which the pooler keeps on one server connection. Without it, such a
     /// pooler makes calls fail ("prepared statement \"sqlx_s_1\" does not exist") or, worse, answer with another
     /// client's statement (see [`connect_options`](crate::connect_options)). No effect on SQLite and MySQL.
     ///
