@@ -1,7 +1,7 @@
 //! What differs between the backends, in one place: how a key is compared exactly, how a date is encoded, which
 //! writes can return the row they wrote (`RETURNING`), and which server (MariaDB or MySQL, and its version) a MySQL
-//! connection reaches. (Connection settings per backend are in `connect`; error classification is by SQLSTATE and
-//! the same everywhere.)
+//! connection reaches. (Connection settings per backend are in `connect`, how statements run behind a PostgreSQL
+//! transaction pooler in `conn`; error classification is by SQLSTATE and the same everywhere.)
 
 use std::sync::{Arc, OnceLock};
 
