@@ -28,8 +28,9 @@
 //!     format!("signed in as {}", user.email.unwrap_or_default())
 //! }
 //!
-//! # async fn run(db: sea_orm::DatabaseConnection) {
-//! let auth = Auth::new(SeaOrmAdapter::new(db), AuthConfig::new("a long random secret"));
+//! # async fn run(db: sea_orm::DatabaseConnection) -> Result<(), Box<dyn std::error::Error>> {
+//! // An empty or blank secret is refused (`SecretError`).
+//! let auth = Auth::new(SeaOrmAdapter::new(db), AuthConfig::new(std::env::var("AUTH_SECRET")?)?);
 //! let app: Router = Router::new()
 //!     .route("/me", get(me))
 //!     .layer(axum::middleware::from_fn(refresh_session_cookie))
@@ -39,6 +40,7 @@
 
 pub mod cookies;
 pub mod csrf;
+pub mod limit;
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,7 +58,7 @@ use sha2::{Digest, Sha256};
 
 use self::cookies::{Conventions, UnknownSetting};
 use crate::SeaOrmAdapter;
-use crate::jwt::{self, SessionClaims};
+use crate::jwt::{self, SecretError, SessionClaims};
 use crate::sea_orm_adapter::HASHED_TOKEN_MARK;
 use crate::{
     AccountType, Adapter, AdapterAccount, AdapterSession, AdapterUser, Error, NewUser, Record, Result, SessionUpdate,
@@ -95,12 +97,13 @@ impl FromStr for SessionStrategy {
 /// Session and magic-link settings, with Auth.js's defaults.
 #[derive(Clone)]
 pub struct AuthConfig {
-    /// The secret (Auth.js's `AUTH_SECRET`): encrypts session JWTs, and with [`previous_secrets`](Self::previous_secrets)
-    /// signs the CSRF cookie and hashes magic-link tokens ([`AuthConfig::hash_secret`]).
-    pub secret: String,
+    /// The secret (Auth.js's `AUTH_SECRET`, [`AuthConfig::secret`]): encrypts session JWTs, and with the previous
+    /// ones signs the CSRF cookie and hashes magic-link tokens ([`AuthConfig::hash_secret`]). Never empty or blank:
+    /// set only by the checked constructors.
+    secret: String,
     /// Older secrets, newest first, still accepted for session JWTs (rotation: Auth.js's secret list after its first
-    /// entry). Empty by default.
-    pub previous_secrets: Vec<String>,
+    /// entry). Empty by default; none empty or blank.
+    previous_secrets: Vec<String>,
     /// Database or JWT sessions (`session.strategy`; database by default).
     pub strategy: SessionStrategy,
     /// Auth.js v5's or next-auth v4's cookie names and JWT format (v5 by default).
@@ -122,9 +125,37 @@ impl AuthConfig {
     /// Auth.js's defaults with `secret`, for an app served over HTTPS: database sessions, v5 cookie names, cookies
     /// `Secure`, the session cookie `__Secure-authjs.session-token`. For an app reached over plain HTTP
     /// (development), use [`AuthConfig::for_url`].
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self {
-            secret: secret.into(),
+    ///
+    /// # Errors
+    /// [`SecretError::Blank`] when `secret` is empty or only whitespace (a key derived from it would be a public
+    /// constant; Auth.js refuses to start without a secret). A secret shorter than [`RECOMMENDED_SECRET_LEN`] is
+    /// accepted (it may be the secret of an existing Auth.js app) with a warning logged.
+    ///
+    /// [`RECOMMENDED_SECRET_LEN`]: jwt::RECOMMENDED_SECRET_LEN
+    pub fn new(secret: impl Into<String>) -> Result<Self, SecretError> {
+        Self::from_secrets([secret.into()])
+    }
+
+    /// Auth.js's defaults with `secret`, for the app reached at `app_url` (Auth.js's `AUTH_URL`): cookies are
+    /// `Secure` unless the URL is `http://`, as Auth.js decides.
+    ///
+    /// # Errors
+    /// As [`AuthConfig::new`].
+    pub fn for_url(secret: impl Into<String>, app_url: &str) -> Result<Self, SecretError> {
+        let mut config = Self::new(secret)?;
+        config.secure = !app_url.trim_start().to_ascii_lowercase().starts_with("http://");
+        Ok(config)
+    }
+
+    /// Auth.js's defaults with its secret list, such as [`Conventions::secrets_from`] reads from the environment:
+    /// the first secret is the current one, the others are still accepted (rotation).
+    ///
+    /// # Errors
+    /// [`SecretError::Missing`] when `secrets` is empty, [`SecretError::Blank`] when one is empty or only
+    /// whitespace.
+    pub fn from_secrets(secrets: impl IntoIterator<Item = String>) -> Result<Self, SecretError> {
+        let defaults = Self {
+            secret: String::new(),
             previous_secrets: Vec::new(),
             strategy: SessionStrategy::Database,
             conventions: Conventions::AuthJsV5,
@@ -133,25 +164,33 @@ impl AuthConfig {
             max_age: Duration::days(30),
             update_age: Duration::hours(24),
             verification_max_age: Duration::hours(24),
-        }
+        };
+        defaults.with_secrets(secrets)
     }
 
-    /// Auth.js's defaults with `secret`, for the app reached at `app_url` (Auth.js's `AUTH_URL`): cookies are
-    /// `Secure` unless the URL is `http://`, as Auth.js decides.
-    pub fn for_url(secret: impl Into<String>, app_url: &str) -> Self {
-        let mut config = Self::new(secret);
-        config.secure = !app_url.trim_start().to_ascii_lowercase().starts_with("http://");
-        config
-    }
-
-    /// Auth.js's secret list, such as [`Conventions::secrets_from`] reads from the environment: the first is
-    /// [`secret`](Self::secret), the others [`previous_secrets`](Self::previous_secrets). `None` when `secrets` is
-    /// empty.
-    pub fn with_secrets(mut self, secrets: impl IntoIterator<Item = String>) -> Option<Self> {
+    /// These settings with another secret list (see [`AuthConfig::from_secrets`]).
+    ///
+    /// # Errors
+    /// As [`AuthConfig::from_secrets`].
+    pub fn with_secrets(mut self, secrets: impl IntoIterator<Item = String>) -> Result<Self, SecretError> {
+        let secrets: Vec<String> = secrets.into_iter().collect();
+        jwt::check_secrets(&secrets)?;
         let mut secrets = secrets.into_iter();
-        self.secret = secrets.next()?;
+        self.secret = secrets.next().ok_or(SecretError::Missing)?;
         self.previous_secrets = secrets.collect();
-        Some(self)
+        if self.secret.len() < jwt::RECOMMENDED_SECRET_LEN {
+            tracing::warn!(
+                "authjs-sea-orm: the secret is shorter than {} bytes; Auth.js recommends 32 random bytes \
+                 (`npx auth secret` or `openssl rand -base64 32`)",
+                jwt::RECOMMENDED_SECRET_LEN
+            );
+        }
+        Ok(self)
+    }
+
+    /// The current secret: session JWTs are encrypted with it.
+    pub fn secret(&self) -> &str {
+        &self.secret
     }
 
     /// Every secret, the current one first.
@@ -538,6 +577,13 @@ impl<A: Adapter> Auth<A> {
     /// Only the address the link was mailed to is signed in: the token's identifier and the user's stored e-mail must
     /// both equal the normalized address byte for byte, whatever the database's collation (a look-alike of another
     /// user's address is [`MagicLink::AddressTaken`] on a table whose collation would confuse them).
+    ///
+    /// When the link is the first proof of ownership of an existing user (its `emailVerified` was NULL: someone may
+    /// have created the row with the address before its owner ever signed in), the user's sessions end before the
+    /// owner is signed in, and on a custom users table the credentials it keeps are replaced
+    /// ([`UserTable::first_verification_values`](crate::schema::UserTable::first_verification_values)), all in the
+    /// `update_user` that marks the address verified (see [`SeaOrmAdapter`]'s "First verification"). Its OAuth
+    /// accounts stay.
     pub async fn verify_magic_link(&self, email: &str, token: &str) -> Result<MagicLink<A::Extra>> {
         let Ok(identifier) = normalize_email(email) else {
             return Ok(MagicLink::Invalid);
@@ -588,7 +634,9 @@ const MAX_SESSION_TOKEN_LEN: usize = 512;
 /// anything after a comma in the domain dropped. So `ｎame@example.com` (full-width) is `name@example.com` on both
 /// stacks.
 ///
-/// Beyond Auth.js, refuses addresses over 320 bytes and addresses holding control characters (NUL included) or
+/// Beyond Auth.js, refuses what is not a plain address (whitespace inside it, or any of `<>()[]\,;:`: a display
+/// name such as `CEO <attacker@evil.test>`, which a mailer delivers to the address inside the brackets, a comment, a
+/// list, an address literal), addresses over 320 bytes and addresses holding control characters (NUL included) or
 /// invisible ones (format characters such as a zero-width space, a soft hyphen or a bidirectional override, which make
 /// an address look like another one; private-use characters; line and paragraph separators), before anything is
 /// stored. Every refusal is [`Error::InvalidInput`].
@@ -625,6 +673,11 @@ pub fn normalize_email(email: &str) -> Result<String> {
     let address = format!("{local}@{domain}");
     if address.len() > MAX_EMAIL_LEN {
         return Err(invalid("too long"));
+    }
+    // A display name (`CEO <attacker@evil.test>`), a comment, a list or an address literal: mailers parse these and
+    // deliver to the address inside, while the whole string would be stored and verified.
+    if address.chars().any(|c| c.is_whitespace() || "<>()[]\\,;:".contains(c)) {
+        return Err(invalid("not a plain address (spaces, angle brackets, parentheses, brackets, commas, colons)"));
     }
     Ok(address)
 }
@@ -803,9 +856,29 @@ mod tests {
         assert_eq!(ok("\u{ff4e}ame@example.com").as_deref(), Some("name@example.com"));
         assert_eq!(ok("\u{ff2e}AME\u{ff20}EXAMPLE.COM").as_deref(), Some("name@example.com"));
         assert_eq!(ok("a\u{ff20}b@c"), None);
-        for bad in
-            ["no-at-sign", "a@b@c", "@b", "a@", "a@,b", "\"a\"@b.c", "a\u{0}@b.c", "a\u{1}@b.c", "a@b\u{7f}.c", ""]
-        {
+        for bad in [
+            "no-at-sign",
+            "a@b@c",
+            "@b",
+            "a@",
+            "a@,b",
+            "\"a\"@b.c",
+            "a\u{0}@b.c",
+            "a\u{1}@b.c",
+            "a@b\u{7f}.c",
+            "",
+            // Not plain addresses: a mailer would deliver them elsewhere than what is stored.
+            "CEO <attacker@evil.test>",
+            "ceo<attacker@evil.test>",
+            "attacker@evil.test (CEO)",
+            "a b@example.com",
+            "a\u{a0}b@example.com",
+            "a,attacker@evil.test",
+            "a;b@example.com",
+            "user@[127.0.0.1]",
+            "a\\b@example.com",
+            "group:a@example.com",
+        ] {
             assert!(matches!(normalize_email(bad), Err(Error::InvalidInput(_))), "{bad:?}");
         }
         let local = "a".repeat(64);
@@ -839,14 +912,30 @@ mod tests {
     }
 
     #[test]
-    fn cookie_names_follow_authjs() {
-        let mut config = AuthConfig::new("s");
+    fn cookie_names_follow_authjs() -> Result<(), SecretError> {
+        let mut config = AuthConfig::new("s")?;
         assert!(config.secure, "secure by default");
         assert_eq!(config.cookie_name(), "__Secure-authjs.session-token");
         config.secure = false;
         assert_eq!(config.cookie_name(), "authjs.session-token");
-        assert!(!AuthConfig::for_url("s", "http://localhost:3000").secure);
-        assert!(AuthConfig::for_url("s", "https://example.com").secure);
+        assert!(!AuthConfig::for_url("s", "http://localhost:3000")?.secure);
+        assert!(AuthConfig::for_url("s", "https://example.com")?.secure);
         assert!(!format!("{config:?}").contains("\"s\""));
+        Ok(())
+    }
+
+    #[test]
+    fn blank_secrets_are_refused() -> Result<(), SecretError> {
+        for blank in ["", " ", "\n\t"] {
+            assert_eq!(AuthConfig::new(blank).err(), Some(SecretError::Blank { position: 0 }));
+            assert_eq!(AuthConfig::for_url(blank, "http://localhost").err(), Some(SecretError::Blank { position: 0 }));
+            let rotated = AuthConfig::new("current")?.with_secrets(["current".to_owned(), blank.to_owned()]);
+            assert_eq!(rotated.err(), Some(SecretError::Blank { position: 1 }));
+        }
+        assert_eq!(AuthConfig::from_secrets(Vec::new()).err(), Some(SecretError::Missing));
+        let config = AuthConfig::from_secrets(["new".to_owned(), "old".to_owned()])?;
+        assert_eq!(config.secret(), "new");
+        assert_eq!(config.secrets().collect::<Vec<_>>(), ["new", "old"]);
+        Ok(())
     }
 }

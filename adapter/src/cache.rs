@@ -57,6 +57,9 @@
 //!   database read that filled it (30 seconds by default). That is the staleness bound to choose; call
 //!   [`invalidate_user`](CachedAdapter::invalidate_user) or [`invalidate_all`](CachedAdapter::invalidate_all) when
 //!   your application learns of such a write, and after writing the users table with SeaORM directly.
+//! * **A cancelled write is not trusted.** If the caller stops waiting for one of those writes (its future dropped by
+//!   a timeout, a `select!` or a client that went away) the statement may still land in the database, so the whole
+//!   cache is dropped then.
 //! * **Expired sessions are read from the database.** An entry whose session has expired (`expires` before now) is
 //!   never answered from memory: the call goes to the database, which returns the expired session as the uncached
 //!   adapter does (the caller then deletes it, as Auth.js does).
@@ -316,6 +319,36 @@ impl<X: Clone + Send + Sync + 'static> SessionCache<X> {
     }
 }
 
+/// Flushes the whole cache when dropped before [`done`](Self::done): the caller stopped waiting for a write (its future
+/// was dropped: a client gone, a timeout, a `select!`) after the statement may have reached the database, where it
+/// can still land. What it changed is unknown, so nothing cached is kept.
+struct FlushUnlessDone<'a, X: Clone + Send + Sync + 'static> {
+    cache: &'a SessionCache<X>,
+    done: bool,
+}
+
+impl<X: Clone + Send + Sync + 'static> FlushUnlessDone<'_, X> {
+    /// The write returned: its own invalidation follows, with no `.await` in between.
+    fn done(mut self) {
+        self.done = true;
+    }
+}
+
+impl<X: Clone + Send + Sync + 'static> Drop for FlushUnlessDone<'_, X> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.cache.flush();
+        }
+    }
+}
+
+impl<X: Clone + Send + Sync + 'static> SessionCache<X> {
+    /// A guard to hold across a write's `.await`s (see [`FlushUnlessDone`]).
+    fn write_guard(&self) -> FlushUnlessDone<'_, X> {
+        FlushUnlessDone { cache: self, done: false }
+    }
+}
+
 /// The cache key of a session token or of a stored handle (`sha256:` and the hex SHA-256 of the token).
 fn token_key(token: &str) -> Key {
     let mut key = Key::default();
@@ -352,7 +385,9 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
 
     async fn update_user(&self, update: UserUpdate) -> Result<AdapterUser<A::Extra>> {
         let id = update.id.clone();
+        let guard = self.cache.write_guard();
         let result = self.inner.update_user(update).await;
+        guard.done();
         match &result {
             Ok(user) => {
                 self.cache.revoke_user(&user.id);
@@ -369,7 +404,9 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
     }
 
     async fn delete_user(&self, id: &str) -> Result<Option<AdapterUser<A::Extra>>> {
+        let guard = self.cache.write_guard();
         let result = self.inner.delete_user(id).await;
+        guard.done();
         match &result {
             Ok(deleted) => {
                 self.cache.revoke_user(id);
@@ -392,7 +429,9 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
 
     async fn create_session(&self, session: AdapterSession) -> Result<AdapterSession> {
         let key = token_key(&session.session_token);
+        let guard = self.cache.write_guard();
         let result = self.inner.create_session(session).await;
+        guard.done();
         self.cache.invalidate_key(&key);
         result
     }
@@ -428,13 +467,17 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
         let key = token_key(&update.session_token);
+        let guard = self.cache.write_guard();
         let result = self.inner.update_session(update).await;
+        guard.done();
         self.cache.invalidate_key(&key);
         result
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
+        let guard = self.cache.write_guard();
         let result = self.inner.delete_session(session_token).await;
+        guard.done();
         self.cache.invalidate_key(&token_key(session_token));
         result
     }
@@ -476,6 +519,7 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
     }
 
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64> {
+        let guard = self.cache.write_guard();
         let result = self.inner.delete_sessions_by_user_id(user_id).await;
         self.cache.revoke_user(user_id);
         match &result {
@@ -489,11 +533,14 @@ impl<A: Adapter> Adapter for CachedAdapter<A> {
             },
             Err(_) => self.cache.flush(),
         }
+        guard.done();
         result
     }
 
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let guard = self.cache.write_guard();
         let result = self.inner.delete_expired_sessions(now).await;
+        guard.done();
         // Sessions that expired before the current time are never answered from memory; a `now` in the future also
         // deleted sessions that have not expired yet.
         if now > Utc::now() && !matches!(result, Ok(0)) {

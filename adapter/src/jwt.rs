@@ -124,12 +124,51 @@ impl SessionClaims {
     }
 }
 
+/// The length under which a secret is reported as short: Auth.js's docs generate 32 random bytes (`npx auth secret`,
+/// `openssl rand -base64 32`), 44 characters in base64.
+pub const RECOMMENDED_SECRET_LEN: usize = 32;
+
+/// Why a secret list was refused. Messages never hold a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// No secret at all (Auth.js refuses to start: `MissingSecret`).
+    #[error("no secret is set: set AUTH_SECRET to 32 random bytes (`npx auth secret` or `openssl rand -base64 32`)")]
+    Missing,
+    /// The secret at `position` of the list (0: the current one, then the previous ones) is empty or only
+    /// whitespace: HKDF over it is a public constant, so it would let anyone mint session JWTs.
+    #[error("secret {position} of the list (0 is the current one) is empty or only whitespace")]
+    Blank {
+        /// Where in the list, the current secret first.
+        position: usize,
+    },
+}
+
+/// Whether `secret` may key anything: not empty, not only whitespace.
+pub fn is_usable_secret(secret: &str) -> bool {
+    !secret.trim().is_empty()
+}
+
+/// Checks a secret list, the current secret first: at least one secret, none empty or only whitespace.
+///
+/// # Errors
+/// [`SecretError::Missing`] for an empty list, [`SecretError::Blank`] for the first unusable secret.
+pub fn check_secrets<S: AsRef<str>>(secrets: &[S]) -> Result<(), SecretError> {
+    if secrets.is_empty() {
+        return Err(SecretError::Missing);
+    }
+    match secrets.iter().position(|secret| !is_usable_secret(secret.as_ref())) {
+        Some(position) => Err(SecretError::Blank { position }),
+        None => Ok(()),
+    }
+}
+
 /// Why [`encode`] failed. Messages never hold a secret or a claim.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {
-    /// The secret is empty (Auth.js refuses it too).
-    #[error("the JWT secret is empty")]
+    /// The secret is empty or only whitespace (Auth.js refuses an empty one too).
+    #[error("the JWT secret is empty or only whitespace")]
     MissingSecret,
     /// The claims could not be written as JSON.
     #[error("the JWT claims could not be serialized")]
@@ -298,7 +337,7 @@ fn gcm_decrypt(key: &[u8], iv: &[u8], aad: &[u8], ciphertext: &[u8], tag: &[u8])
 /// Auth.js writes in `format`, keyed by `secret` (the first of a rotation list) and, for v5, `salt` (the session
 /// cookie's name, e.g. `authjs.session-token` or `__Secure-authjs.session-token`).
 pub fn encode(format: JwtFormat, secret: &str, salt: &str, claims: &SessionClaims) -> Result<String, JwtError> {
-    if secret.is_empty() {
+    if !is_usable_secret(secret) {
         return Err(JwtError::MissingSecret);
     }
     let enc = format.writes();
@@ -331,6 +370,9 @@ pub fn encode(format: JwtFormat, secret: &str, salt: &str, claims: &SessionClaim
 /// `None` for anything else: another secret or salt, a tampered or truncated token, another `alg` or `enc`, an
 /// encrypted key, a `zip` or `crit` header, a token over [`MAX_TOKEN_LEN`], claims that are not a JSON object or
 /// whose known claims have the wrong type. It never panics, whatever the input.
+///
+/// Empty and whitespace-only secrets are ignored (no key is derived from them: a key from an empty secret is a
+/// public constant), so `secrets` holding only those decodes nothing.
 pub fn decode<S: AsRef<str>>(
     format: JwtFormat,
     secrets: &[S],
@@ -338,7 +380,8 @@ pub fn decode<S: AsRef<str>>(
     token: &str,
     now: DateTime<Utc>,
 ) -> Option<SessionClaims> {
-    if token.is_empty() || token.len() > MAX_TOKEN_LEN {
+    let secrets: Vec<&str> = secrets.iter().map(AsRef::as_ref).filter(|secret| is_usable_secret(secret)).collect();
+    if secrets.is_empty() || token.is_empty() || token.len() > MAX_TOKEN_LEN {
         return None;
     }
     let mut parts = token.split('.');
@@ -382,13 +425,11 @@ pub fn decode<S: AsRef<str>>(
             };
             let key = secrets
                 .iter()
-                .map(|secret| derive_key(format, enc, secret.as_ref(), salt))
+                .map(|secret| derive_key(format, enc, secret, salt))
                 .find(|key| kid.is_none_or(|kid| thumbprint(key) == kid))?;
             open(&key)?
         }
-        JwtFormat::NextAuthV4 => {
-            secrets.iter().find_map(|secret| open(&derive_key(format, enc, secret.as_ref(), salt)))?
-        }
+        JwtFormat::NextAuthV4 => secrets.iter().find_map(|secret| open(&derive_key(format, enc, secret, salt)))?,
     };
     let payload: Map<String, Value> = serde_json::from_slice(&plaintext).ok()?;
     // jose's jwtDecrypt: a header replicating `iss`, `sub` or `aud` must match the claim.
@@ -582,6 +623,41 @@ mod tests {
         bad_nbf.other.insert("nbf".into(), Value::from("soon"));
         let token = encode(JwtFormat::AuthJsV5, "secret", SALT, &bad_nbf).unwrap_or_default();
         assert_eq!(decode(JwtFormat::AuthJsV5, &["secret"], SALT, &token, now()), None);
+    }
+
+    #[test]
+    fn blank_secrets_key_nothing() {
+        // A key derived from an empty or blank secret is a public constant: anyone can mint such a token.
+        let payload = serde_json::to_vec(&claims()).unwrap_or_default();
+        for blank in ["", " ", "\t\n"] {
+            for (format, enc) in [(JwtFormat::AuthJsV5, Enc::A256CbcHs512), (JwtFormat::NextAuthV4, Enc::A256Gcm)] {
+                let kid = thumbprint(&derive_key(format, enc, blank, SALT));
+                let headers = [
+                    serde_json::json!({ "alg": "dir", "enc": enc.name() }),
+                    serde_json::json!({ "alg": "dir", "enc": enc.name(), "kid": kid }),
+                ];
+                for header in headers {
+                    let minted = forge(format, enc, &header, blank, &payload);
+                    for secrets in [vec![blank], vec![blank, "secret"], vec!["secret", blank]] {
+                        assert_eq!(decode(format, &secrets, SALT, &minted, now()), None, "{format:?} {secrets:?}");
+                    }
+                }
+                assert!(matches!(encode(format, blank, SALT, &claims()), Err(JwtError::MissingSecret)));
+            }
+        }
+        // A real secret beside a blank one still works.
+        let token = encode(JwtFormat::AuthJsV5, "secret", SALT, &claims()).unwrap_or_default();
+        assert_eq!(decode(JwtFormat::AuthJsV5, &["", "secret"], SALT, &token, now()), Some(claims()));
+    }
+
+    #[test]
+    fn secret_lists_are_checked() {
+        assert_eq!(check_secrets::<&str>(&[]), Err(SecretError::Missing));
+        assert_eq!(check_secrets(&[""]), Err(SecretError::Blank { position: 0 }));
+        assert_eq!(check_secrets(&["current", " \t"]), Err(SecretError::Blank { position: 1 }));
+        assert_eq!(check_secrets(&["current", "previous"]), Ok(()));
+        let message = SecretError::Blank { position: 1 }.to_string();
+        assert!(message.contains("empty or only whitespace"), "{message}");
     }
 
     #[test]

@@ -161,6 +161,20 @@ pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
         let _ = backend;
         Vec::new()
     }
+
+    /// Values written beside `emailVerified` when an address that was never verified is verified: the first proof
+    /// that whoever holds the address owns the row (a first magic-link sign-in). Someone else may have created the row
+    /// (a sign-up with a password, before the owner ever signed in), so credentials the table keeps beside the Auth.js
+    /// fields must stop working here: a password hash made unusable, API keys replaced, reset tokens cleared.
+    ///
+    /// `update_user` writes them in the statement that sets `emailVerified` on a row whose `emailVerified` is NULL,
+    /// in the transaction that also deletes the user's sessions, so no moment exists where the row is verified and
+    /// the old credentials still work, and a failure writes nothing. Later verifications do not write them. None by
+    /// default.
+    fn first_verification_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+        let _ = backend;
+        Vec::new()
+    }
 }
 
 /// The account table (`account` by default).

@@ -49,6 +49,13 @@ type UserNewExtra<T> = <User<T> as UserTable>::NewExtra;
 ///
 /// Keys are compared byte for byte whatever the column's collation (see [`Adapter`]).
 ///
+/// **First verification.** An [`update_user`](Adapter::update_user) that sets `emailVerified` on a user whose
+/// `emailVerified` is NULL (a first magic-link sign-in: the first proof that the address's owner holds the row) also
+/// deletes the user's sessions and writes the users table's
+/// [`first_verification_values`](UserTable::first_verification_values), in one transaction, so a session or a
+/// password set up by whoever created the row before that proof does not outlive it (Better Auth deletes the sessions
+/// too). Accounts stay: Auth.js creates OAuth users unverified, and their provider vouched for them.
+///
 /// Statements are built with sea-query from the entities' columns; `ActiveModelBehavior` hooks do not run.
 pub struct SeaOrmAdapter<T = Tables> {
     db: AdapterConnection,
@@ -310,6 +317,48 @@ impl<T: Schema> SeaOrmAdapter<T> {
         Ok(Some(model))
     }
 
+    /// `update_user` of an update `stmt` that sets `emailVerified` (column `verified`) on user `id`, in one
+    /// transaction: first the update with the table's
+    /// [`first_verification_values`](UserTable::first_verification_values), on the condition that `emailVerified` is
+    /// NULL, and when it updated the row, the deletion of the user's sessions; when it did not (verified already, or
+    /// no such user), `stmt` as it is. Returns the row as written, `None` if there is no such user. On an error
+    /// nothing is written.
+    async fn update_user_verifying(
+        &self,
+        stmt: UpdateStatement,
+        verified: <User<T> as EntityTrait>::Column,
+        id: Value,
+        reread: Select<User<T>>,
+    ) -> Result<Option<<User<T> as EntityTrait>::Model>> {
+        let write_err = |e| Error::from_write(Record::User, e);
+        let mut first = stmt.clone();
+        first.and_where(Expr::col(verified).is_null());
+        for (column, value) in <User<T>>::first_verification_values(self.dialect.backend()) {
+            first.value(column, value);
+        }
+        let sessions = Query::delete()
+            .from_table(<Session<T>>::default().table_ref())
+            .and_where(self.dialect.key_eq(<Session<T>>::USER_ID, id))
+            .to_owned();
+        let txn = self.db.begin().await?;
+        let written = async {
+            if txn.execute(&first).await.map_err(write_err)?.rows_affected() > 0 {
+                txn.execute(&sessions).await?;
+            } else {
+                txn.execute(&stmt).await.map_err(write_err)?;
+            }
+            Ok(reread.one(&txn).await?)
+        }
+        .await;
+        match written {
+            Ok(updated) => {
+                txn.commit().await?;
+                Ok(updated)
+            }
+            Err(err) => Err(rolled_back(txn, err).await),
+        }
+    }
+
     async fn delete_where<E: EntityTrait>(&self, condition: Expr) -> Result<u64> {
         let stmt = Query::delete().from_table(E::default().table_ref()).and_where(condition).to_owned();
         Ok(self.db.execute(&stmt).await?.rows_affected())
@@ -420,13 +469,18 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
         stmt.table(<U<T>>::default().table_ref()).and_where(self.dialect.key_eq(<U<T>>::ID, id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
+        // Setting `emailVerified` may be the first proof of ownership (see `update_user_verifying`).
+        let verifies = <U<T>>::EMAIL_VERIFIED.filter(|_| matches!(update.email_verified, Some(Some(_))));
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
             set(&mut stmt, Some(col), update.email_verified.map(|v| self.dialect.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
         touch(&mut stmt, <U<T>>::update_values(self.dialect.backend()));
-        let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id));
-        let updated = self.update_row(Record::User, stmt, reread).await?;
+        let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id.clone()));
+        let updated = match verifies {
+            Some(col) => self.update_user_verifying(stmt, col, id, reread).await?,
+            None => self.update_row(Record::User, stmt, reread).await?,
+        };
         updated.as_ref().map(convert::user::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
     }
 

@@ -76,7 +76,8 @@
 //! The `settings.auth` block of the Loco config ([`AuthSettings`]): `secret` (else the environment's secrets, as
 //! Auth.js reads them), `previous_secrets`, `session_strategy` (else `AUTH_SESSION_STRATEGY`), `conventions` (else
 //! `AUTH_CONVENTIONS`), `secure`, `cookie_name`, `max_age_secs`, `update_age_secs`, `verification_max_age_secs`,
-//! `hash_session_tokens`, and for the routes `url`, `email_from`, `after_sign_in`, `after_sign_out`.
+//! `hash_session_tokens`, and for the routes `url`, `email_from`, `after_sign_in`, `after_sign_out`,
+//! `sign_in_per_address`, `sign_in_per_client` and `sign_in_window_secs` (limits on sign-in links).
 //!
 //! # The app's own sign-in flow
 //!
@@ -90,7 +91,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use authjs_sea_orm::axum::cookies::Conventions;
+use authjs_sea_orm::axum::limit::LinkLimit;
 use authjs_sea_orm::axum::{AuthRejection, SessionStrategy};
+use authjs_sea_orm::jwt::SecretError;
 use authjs_sea_orm::schema::{Schema, Tables};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -171,6 +174,17 @@ pub struct AuthSettings {
     pub after_sign_in: Option<String>,
     /// Where signing out leads (default `/`).
     pub after_sign_out: Option<String>,
+    /// How many sign-in links one e-mail address may be sent per window (`POST /auth/sign-in`; default 5); over it
+    /// the answer is 429 with a `Retry-After`, and nothing is stored or sent. 0 turns the form off.
+    pub sign_in_per_address: Option<u32>,
+    /// How many sign-in links one client may ask for per window, whatever the addresses (default 20). The client is
+    /// its IP address (IPv6: its /64): the one Loco's `remote_ip` middleware resolves when enabled (behind a reverse
+    /// proxy), else the TCP peer (`cargo loco start` serves with it); behind a proxy without `remote_ip`, every
+    /// client is the proxy, so raise this there.
+    pub sign_in_per_client: Option<u32>,
+    /// The length of those windows in seconds (default 900, 15 minutes); each starts with its address's or client's
+    /// first request.
+    pub sign_in_window_secs: Option<u64>,
 }
 
 impl std::fmt::Debug for AuthSettings {
@@ -190,6 +204,9 @@ impl std::fmt::Debug for AuthSettings {
             .field("email_from", &self.email_from)
             .field("after_sign_in", &self.after_sign_in)
             .field("after_sign_out", &self.after_sign_out)
+            .field("sign_in_per_address", &self.sign_in_per_address)
+            .field("sign_in_per_client", &self.sign_in_per_client)
+            .field("sign_in_window_secs", &self.sign_in_window_secs)
             .finish()
     }
 }
@@ -244,10 +261,18 @@ impl AuthSettings {
             Some(secret) => std::iter::once(secret).chain(self.previous_secrets.iter().cloned()).collect(),
             None => conventions.secrets_from(&env),
         };
-        let mut config = AuthConfig::new(String::new()).with_secrets(secrets).ok_or_else(|| {
-            Error::string(
-                "authjs-sea-orm-loco: no secret: set the AUTH_SECRET environment variable (or settings.auth.secret in the config)",
-            )
+        let mut config = AuthConfig::from_secrets(secrets).map_err(|err| {
+            Error::string(&match err {
+                SecretError::Missing => "authjs-sea-orm-loco: no secret: set the AUTH_SECRET environment variable (or \
+                                         settings.auth.secret in the config)"
+                    .to_owned(),
+                SecretError::Blank { position } => format!(
+                    "authjs-sea-orm-loco: secret {position} (0: settings.auth.secret or AUTH_SECRET, then \
+                     settings.auth.previous_secrets in order) is empty or only whitespace, refused: an unset variable \
+                     in the config's template? Remove it or set it"
+                ),
+                _ => format!("authjs-sea-orm-loco: {err}"),
+            })
         })?;
         config.strategy = strategy;
         config.conventions = conventions;
@@ -266,12 +291,23 @@ impl AuthSettings {
         Ok(config)
     }
 
+    /// The limits on sign-in links of `sign_in_per_address`, `sign_in_per_client` and `sign_in_window_secs`.
+    pub fn link_limit(&self) -> LinkLimit {
+        let default = LinkLimit::default();
+        LinkLimit {
+            per_address: self.sign_in_per_address.unwrap_or(default.per_address),
+            per_ip: self.sign_in_per_client.unwrap_or(default.per_ip),
+            window: self.sign_in_window_secs.map_or(default.window, std::time::Duration::from_secs),
+        }
+    }
+
     fn links(&self, app_url: String) -> Links {
         Links {
             base_url: app_url,
             email_from: self.email_from.clone(),
             after_sign_in: self.after_sign_in.clone().unwrap_or_else(|| "/".to_owned()),
             after_sign_out: self.after_sign_out.clone().unwrap_or_else(|| "/".to_owned()),
+            limit: self.link_limit(),
         }
     }
 }
@@ -511,7 +547,7 @@ mod tests {
         }))
         .unwrap();
         let config = settings.to_config("http://localhost:5150").unwrap();
-        assert_eq!(config.secret, "s3cret");
+        assert_eq!(config.secret(), "s3cret");
         assert!(!config.secure);
         assert_eq!(config.cookie_name(), "authjs.session-token");
         assert_eq!(config.max_age, Duration::hours(1));
@@ -556,14 +592,14 @@ mod tests {
 
     #[test]
     fn development_secrets_stay_in_development() {
-        let config = AuthConfig::new("insecure-development-secret");
+        let config = AuthConfig::new("insecure-development-secret").unwrap();
         assert!(check_secret(&config, &Environment::Development).is_ok());
         assert!(check_secret(&config, &Environment::Test).is_ok());
         for environment in [Environment::Production, Environment::Any("staging".into())] {
             let err = check_secret(&config, &environment).unwrap_err().to_string();
             assert!(err.contains("AUTH_SECRET") && !err.contains("development-secret"), "{err}");
         }
-        assert!(check_secret(&AuthConfig::new("a long random value"), &Environment::Production).is_ok());
+        assert!(check_secret(&AuthConfig::new("a long random value").unwrap(), &Environment::Production).is_ok());
     }
 
     #[test]
@@ -580,7 +616,7 @@ mod tests {
         ]);
         let config = AuthSettings::default().to_config_with_env("http://localhost", env).unwrap();
         assert_eq!((config.strategy, config.conventions), (SessionStrategy::Jwt, Conventions::NextAuthV4));
-        assert_eq!(config.secret, "v4 secret");
+        assert_eq!(config.secret(), "v4 secret");
         assert_eq!(config.cookie_name(), "next-auth.session-token");
 
         let v5 = AuthSettings { conventions: Some("authjs-v5".into()), ..AuthSettings::default() };
@@ -604,8 +640,31 @@ mod tests {
         assert!(AuthSettings::default().to_config_with_env("http://localhost", vars(&[])).is_err(), "no secret");
 
         // A development secret among the previous ones is refused in production too.
-        let rotated = AuthConfig { previous_secrets: vec!["insecure-old".into()], ..AuthConfig::new("good") };
+        let rotated = AuthConfig::from_secrets(["good".to_owned(), "insecure-old".to_owned()]).unwrap();
         assert!(check_secret(&rotated, &Environment::Production).is_err());
+    }
+
+    #[test]
+    fn blank_secrets_fail_at_boot() {
+        let env = |_: &str| None;
+        let err =
+            |settings: AuthSettings| settings.to_config_with_env("http://localhost", env).err().map(|e| e.to_string());
+        // `secret: <%= get_env(name="AUTH_SECRET", default="") %>` with AUTH_SECRET unset: no secret at all.
+        let unset = AuthSettings { secret: Some(String::new()), ..AuthSettings::default() };
+        assert!(err(unset).is_some_and(|e| e.contains("no secret")));
+        let blank = AuthSettings { secret: Some("  ".into()), ..AuthSettings::default() };
+        assert!(err(blank).is_some_and(|e| e.contains("secret 0") && e.contains("empty or only whitespace")));
+        // `previous_secrets: ["<%= get_env(name="OLD_SECRET", default="") %>"]` with OLD_SECRET unset.
+        let previous = AuthSettings {
+            secret: Some("current".into()),
+            previous_secrets: vec!["older".into(), String::new()],
+            ..AuthSettings::default()
+        };
+        assert!(err(previous).is_some_and(|e| e.contains("secret 2") && !e.contains("current")));
+        // A blank AUTH_SECRET in the environment is refused the same way.
+        let blank_env = |name: &str| (name == "AUTH_SECRET").then(|| " ".to_owned());
+        let from_env = AuthSettings::default().to_config_with_env("http://localhost", blank_env);
+        assert!(from_env.err().is_some_and(|e| e.to_string().contains("empty or only whitespace")));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! | route | what it does |
 //! |---|---|
 //! | `GET /auth/sign-in` | the sign-in form (an e-mail field); signed in, who and a sign-out button |
-//! | `POST /auth/sign-in` | stores a verification token and mails the link through Loco's mailer (`ctx.mailer`) |
+//! | `POST /auth/sign-in` | stores a verification token and mails the link through Loco's mailer (`ctx.mailer`), within the limits per address and per client (429 over them) |
 //! | `GET /auth/callback/email?token=..&email=..` | uses the token up, creates the user on first sign-in, starts a session (database or JWT, per `session_strategy`; the Auth.js cookie) and redirects to `settings.auth.after_sign_in` (`/`) |
 //! | `POST /auth/sign-out` | ends the session, redirects to `settings.auth.after_sign_out` (`/`) |
 //! | `GET /auth/session` | the signed-in user as JSON (`{"user": {"id", "name", "email", "image"}, "expires"}`), Loco's 401 when signed out |
@@ -19,6 +19,13 @@
 //! starter's `users` model) both accept it, so every user row the link creates passes the starter's validation; any
 //! other input is the form again with a 400. The same page answers whether or not the address has an account.
 //!
+//! Sign-in links are limited ([`authjs_sea_orm::axum::limit`], the Axum example's limiter): by default 5 per address
+//! and 20 per client (IP address, IPv6 per /64) in 15 minutes, set by `settings.auth`'s `sign_in_per_address`,
+//! `sign_in_per_client` and `sign_in_window_secs` ([`AuthSettings`](crate::AuthSettings)). Over either, the answer is
+//! the form again with a 429, a `Retry-After` and an error; no token is stored, no mail sent, and the request does not
+//! count. The client is the address Loco's `remote_ip` middleware resolves when it is enabled (behind a reverse
+//! proxy), else the TCP peer; the counts live in the process's memory, bounded.
+//!
 //! The pages are plain HTML; replace them (and the e-mail) with your own [`MagicLinkPages`] through
 //! [`AuthInitializer::with_magic_link_pages`](crate::AuthInitializer::with_magic_link_pages).
 //!
@@ -26,25 +33,39 @@
 //! followed by the callback path. It is sent with Loco's mailer as Loco's own mailers send: in the request with
 //! `workers.mode: ForegroundBlocking`, in the background otherwise (the e-mail, with the link, then sits in the
 //! queue of `BackgroundQueue` mode). Neither the link nor its token is logged.
+//!
+//! Nor is the link followed: Loco's `logger` middleware puts each request's URI in a span that every event of the
+//! request carries (tower-http's at DEBUG, errors at ERROR), so these routes take the query out of the URI before
+//! Loco's middleware sees it and hand it to the callback apart: their log lines show the path only, at every level,
+//! errors included. A layer the app puts around its whole router (in `Hooks::after_routes`, or an initializer after
+//! this one) still sees the full URI: log the path there, not the URI.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use authjs_sea_orm::SeaOrmAdapter;
+use authjs_sea_orm::axum::limit::{Limiter, LinkLimit};
 use authjs_sea_orm::axum::{Auth, CurrentSession, MagicLink, csrf, normalize_email};
 use authjs_sea_orm::schema::Schema;
-use axum::extract::{Extension, Form, RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Extension, Form, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
 use loco_rs::Error;
 use loco_rs::app::AppContext;
+use loco_rs::controller::middleware::remote_ip::RemoteIP;
 use loco_rs::mailer::{Email, Mailer};
 use loco_rs::validator::ValidateEmail;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::{MaybeSignedIn, SignedIn};
+
+mod hidden_query;
+
+use hidden_query::HiddenQuery;
 
 /// The sign-in form (`GET`) and where it posts (`POST`).
 pub const SIGN_IN_PATH: &str = "/auth/sign-in";
@@ -63,7 +84,8 @@ pub struct SignInPage<'a> {
     pub action: &'a str,
     /// The hidden CSRF field to put in the form (HTML, escaped).
     pub csrf_field: &'a str,
-    /// What was wrong with the address submitted (the page then has status 400); `None` on a first visit.
+    /// What was wrong with the address submitted (the page then has status 400, or 429 over the limits on sign-in
+    /// links); `None` on a first visit.
     pub error: Option<&'a str>,
     /// The address submitted, to fill the field in again (raw text: escape it).
     pub email: &'a str,
@@ -247,6 +269,8 @@ pub(crate) struct Links {
     pub(crate) after_sign_in: String,
     /// Where sign-out goes.
     pub(crate) after_sign_out: String,
+    /// The limits on `POST /auth/sign-in`.
+    pub(crate) limit: LinkLimit,
 }
 
 /// What the handlers share (a request extension: the router's state is Loco's `AppContext`, as the extractors
@@ -255,6 +279,8 @@ struct Shared<T: Schema> {
     auth: Auth<SeaOrmAdapter<T>>,
     pages: Arc<dyn MagicLinkPages>,
     links: Links,
+    /// Counts sign-in links against `links.limit`.
+    limiter: Limiter,
 }
 
 type Routes<T> = Extension<Arc<Shared<T>>>;
@@ -273,7 +299,8 @@ pub(crate) fn router<T: Schema>(
     links: Links,
 ) -> loco_rs::Result<axum::Router> {
     let guard = axum::middleware::from_fn_with_state(Arc::new(auth.config().clone()), csrf::guard);
-    let shared = Arc::new(Shared { auth, pages, links });
+    let limiter = Limiter::new(links.limit);
+    let shared = Arc::new(Shared { auth, pages, links, limiter });
     let mut router: axum::Router<AppContext> = axum::Router::new()
         .route(SIGN_IN_PATH, get(sign_in_form::<T>).post(send_link::<T>))
         .route(CALLBACK_PATH, get(callback::<T>))
@@ -286,6 +313,8 @@ pub(crate) fn router<T: Schema>(
             router = middleware.apply(router)?;
         }
     }
+    // Outermost, so that Loco's logger never sees a link's query.
+    router = router.layer(axum::middleware::from_fn(hidden_query::hide));
     Ok(router.with_state(ctx.clone()))
 }
 
@@ -336,9 +365,20 @@ struct SignInForm {
 /// The longest address echoed back into the form.
 const MAX_ECHOED_EMAIL: usize = 320;
 
+/// The client's IP address: the one Loco's `remote_ip` middleware resolved, if enabled, else the TCP peer's (when the
+/// server provides `ConnectInfo`, as `cargo loco start` does).
+fn client_ip(remote: RemoteIP, peer: Option<Extension<ConnectInfo<SocketAddr>>>) -> Option<IpAddr> {
+    match remote {
+        RemoteIP::Forwarded(ip) | RemoteIP::Socket(ip) => Some(ip),
+        RemoteIP::None => peer.map(|Extension(ConnectInfo(peer))| peer.ip()),
+    }
+}
+
 async fn send_link<T: Schema>(
     State(ctx): State<AppContext>,
     Extension(routes): Routes<T>,
+    remote: RemoteIP,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     jar: CookieJar,
     Form(form): Form<SignInForm>,
 ) -> loco_rs::Result<Response> {
@@ -351,6 +391,14 @@ async fn send_link<T: Schema>(
     };
     if !loco_accepts_email(&email) {
         return refuse(jar, "That address cannot be used to sign in here.");
+    }
+    let ip = client_ip(remote, peer);
+    if let Err(wait) = routes.limiter.check(&email, ip, Instant::now()) {
+        tracing::info!(client = ?ip, "refused a sign-in link: over the limit");
+        let error = "Too many sign-in links were asked for. Try again later.";
+        let mut response = sign_in_page(&routes, jar, StatusCode::TOO_MANY_REQUESTS, Some(error), echoed);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        return Ok(response);
     }
     let (email, token) = match routes.auth.create_magic_link(&email).await {
         Ok(link) => link,
@@ -404,7 +452,7 @@ fn link_query(query: Option<&str>) -> Option<(String, String)> {
 async fn callback<T: Schema>(
     Extension(routes): Routes<T>,
     jar: CookieJar,
-    RawQuery(query): RawQuery,
+    Extension(HiddenQuery(query)): Extension<HiddenQuery>,
 ) -> loco_rs::Result<Response> {
     let Some((token, email)) = link_query(query.as_deref()) else {
         return Ok(html(StatusCode::BAD_REQUEST, jar, routes.pages.link_invalid()));
@@ -473,6 +521,29 @@ mod tests {
         assert_eq!(host("http://localhost:5150"), "localhost:5150");
         assert_eq!(host("https://example.com"), "example.com");
         assert_eq!(host("not a url"), "not a url");
+    }
+
+    #[test]
+    fn sign_in_limits_come_from_the_settings() {
+        let defaults = crate::AuthSettings::default().link_limit();
+        assert_eq!(defaults, LinkLimit::default());
+        assert_eq!((defaults.per_address, defaults.per_ip, defaults.window.as_secs()), (5, 20, 900));
+        let settings: crate::AuthSettings = serde_json::from_value(json!({
+            "sign_in_per_address": 1, "sign_in_per_client": 3, "sign_in_window_secs": 60,
+        }))
+        .expect("valid settings");
+        let limit = settings.link_limit();
+        assert_eq!((limit.per_address, limit.per_ip, limit.window.as_secs()), (1, 3, 60));
+        assert!(format!("{settings:?}").contains("sign_in_per_client: Some(3)"));
+    }
+
+    #[test]
+    fn the_client_is_the_resolved_remote_ip_else_the_peer() {
+        let peer = || Some(Extension(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000)))));
+        let forwarded = IpAddr::from([198, 51, 100, 7]);
+        assert_eq!(client_ip(RemoteIP::Forwarded(forwarded), peer()), Some(forwarded));
+        assert_eq!(client_ip(RemoteIP::None, peer()), Some(IpAddr::from([192, 0, 2, 1])));
+        assert_eq!(client_ip(RemoteIP::None, None), None);
     }
 
     #[test]

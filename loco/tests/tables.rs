@@ -240,7 +240,7 @@ async fn up_creates_the_frozen_tables_and_down_drops_them(t: &TestDb) {
 async fn the_adapter_writes_starter_valid_rows(t: &TestDb) {
     let db = &t.db;
     Migrator::up(db, None).await.unwrap();
-    let mut config = AuthConfig::new("a secret");
+    let mut config = AuthConfig::new("a secret").unwrap();
     config.secure = false;
     let auth: Auth<LocoAdapter> = Auth::new(SeaOrmAdapter::with_schema(db.clone()), config);
 

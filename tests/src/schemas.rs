@@ -406,6 +406,15 @@ impl TestSchema for Prefixed {
 }
 
 auth_entities!(
+    /// The Auth.js tables in a PostgreSQL schema whose name holds a double quote and a space (`migration::v1` must
+    /// quote it as an identifier).
+    quoted_schema, QuotedSchema,
+    schema_name = "auth \"v2\"",
+    tables = ["user", "account", "session", "verificationToken", "authenticator"],
+    id = String, id_kind = Text
+);
+
+auth_entities!(
     /// Native `uuid` user ids, in the PostgreSQL schema `auth`.
     uuid_ids, UuidIds,
     schema_name = "auth",

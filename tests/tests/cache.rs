@@ -15,7 +15,7 @@ use authjs_sea_orm::migration::{Migrator, MigratorTrait};
 use authjs_sea_orm::{Adapter, AdapterSession, AdapterUser, SeaOrmAdapter, SessionUpdate, UserUpdate};
 use authjs_sea_orm_tests::{Backend, TestDb, fixtures};
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Database, Statement, TransactionTrait};
 
 type Cached = CachedAdapter<SeaOrmAdapter>;
 
@@ -286,6 +286,40 @@ async fn read_racing_a_write_is_not_cached(backend: Backend) {
     }
 }
 
+/// A sign-out whose caller stops waiting (its future dropped by a timeout, a `select!`, a client that went away) once
+/// the statement is on its way still lands in the database: the cache must not go on serving the session. Another
+/// connection holds a lock on the session, so the `DELETE` waits in the database while the call is dropped; released,
+/// the `DELETE` completes on its own.
+async fn cancelled_sign_out_leaves_no_stale_entry(backend: Backend) {
+    let Some(empty) = TestDb::empty(backend).await else { return };
+    Migrator::up(&empty.db, None).await.expect("migrate");
+    let plain = SeaOrmAdapter::new(empty.db.clone());
+    let cache = cached(plain.clone(), Duration::from_secs(3600));
+    let (_, session) = given_session(&plain).await;
+    let token = session.session_token.clone();
+    assert!(cache.get_session_and_user(&token).await.expect("get").is_some(), "cached");
+
+    let locker = empty.connect().await;
+    let held = locker.begin().await.expect("begin");
+    let lock = match backend {
+        // A write starts SQLite's write transaction, which holds off every other writer.
+        Backend::SqliteFile => "UPDATE session SET expires = expires WHERE 1 = 0",
+        _ => "SELECT 1 FROM session FOR UPDATE",
+    };
+    held.execute_unprepared(lock).await.expect("lock");
+    let cancelled = tokio::time::timeout(Duration::from_millis(300), cache.delete_session(&token)).await;
+    assert!(cancelled.is_err(), "the sign-out waits for the lock and is dropped");
+    held.commit().await.expect("release");
+
+    // The dropped DELETE completes in the database.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while plain.get_session_and_user(&token).await.expect("get").is_some() {
+        assert!(std::time::Instant::now() < deadline, "the dropped DELETE never landed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(cache.get_session_and_user(&token).await.expect("get"), None, "no stale session");
+}
+
 macro_rules! backends {
     ($($module:ident => $backend:ident: [$($test:ident),* $(,)?]),* $(,)?) => {$(
         mod $module {
@@ -309,16 +343,16 @@ backends!(
     sqlite_file => SqliteFile: [
         hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
-        read_racing_a_write_is_not_cached,
+        read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],
     postgres => Postgres: [
         hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
-        read_racing_a_write_is_not_cached,
+        read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],
     mysql => MySql: [
         hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
-        read_racing_a_write_is_not_cached,
+        read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],
 );

@@ -376,6 +376,22 @@ on_each_backend!(
     connect_enforces_foreign_keys,
 );
 
+/// `migration::v1` creates the PostgreSQL schema its tables are in under any name: one holding a double quote is
+/// quoted as an identifier, not spliced into the SQL.
+#[tokio::test]
+async fn postgres_schema_names_are_quoted() {
+    use authjs_sea_orm::migration::{SchemaManager, v1};
+    use authjs_sea_orm_tests::schemas::quoted_schema;
+    let Some(fresh) = TestDb::empty(Backend::Postgres).await else { return };
+    let manager = SchemaManager::new(&fresh.db);
+    v1::create_auth_tables::<quoted_schema::Tables>(&manager).await.expect("create in a schema named with a quote");
+    let count = "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'auth \"v2\"'";
+    let row = fresh.db.query_one_raw(stmt(Backend::Postgres, count, None)).await.unwrap().expect("a row");
+    assert_eq!(get::<i64>(&row, "n"), 5);
+    v1::drop_auth_tables::<quoted_schema::Tables>(&manager).await.expect("drop");
+    fresh.db.close().await.unwrap();
+}
+
 mod sqlite_memory {
     #[tokio::test]
     async fn connect_enforces_foreign_keys() {

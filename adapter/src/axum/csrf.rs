@@ -35,7 +35,7 @@
 //!     (jar, Html(html))
 //! }
 //!
-//! let config = Arc::new(AuthConfig::new("a long random secret"));
+//! let config = Arc::new(AuthConfig::new("a long random secret")?);
 //! let app: Router = Router::new()
 //!     .route("/", get(form).post(|| async { "posted with the right token" }))
 //!     .layer(axum::middleware::from_fn_with_state(Arc::clone(&config), csrf::guard))
@@ -45,6 +45,7 @@
 //! let (jar, token) = csrf::token(&config, CookieJar::new());
 //! assert!(csrf::verify(&config, &jar, &token));
 //! assert!(!csrf::verify(&config, &jar, "another token"));
+//! # Ok::<(), authjs_sea_orm::jwt::SecretError>(())
 //! ```
 
 use std::sync::Arc;
@@ -144,7 +145,8 @@ impl IntoResponse for Rejection {
 ///     }
 /// }
 /// # let _: axum::Router = axum::Router::new()
-/// #     .layer(axum::middleware::from_fn_with_state(AuthConfig::new("s"), guard));
+/// #     .layer(axum::middleware::from_fn_with_state(AuthConfig::new("s")?, guard));
+/// # Ok::<(), authjs_sea_orm::jwt::SecretError>(())
 /// ```
 pub async fn check(config: &AuthConfig, request: Request) -> Result<Request, Rejection> {
     if request.method().is_safe() {
@@ -218,7 +220,7 @@ mod tests {
     const SECRET: &str = "test secret";
 
     fn config(secure: bool) -> AuthConfig {
-        let mut config = AuthConfig::new(SECRET);
+        let mut config = AuthConfig::new(SECRET).unwrap();
         config.secure = secure;
         config
     }
@@ -331,8 +333,8 @@ mod tests {
         assert_eq!(cookie_name(&plain), "authjs.csrf-token");
         assert!(plain_cookie.starts_with("authjs.csrf-token="));
         assert!(!verify(&secure, &sent(&[&plain_cookie]), &plain_token));
-        assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "http://localhost:3000")), COOKIE);
-        assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "https://example.com")), HOST_COOKIE);
+        assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "http://localhost:3000").unwrap()), COOKIE);
+        assert_eq!(cookie_name(&AuthConfig::for_url(SECRET, "https://example.com").unwrap()), HOST_COOKIE);
     }
 
     #[test]
@@ -348,7 +350,7 @@ mod tests {
         assert!(!verify(&v4, &sent(&[&v5_cookie]), &v5_token));
 
         // With a secret list, Auth.js hashes with the list as JavaScript stringifies it: joined by commas.
-        let rotated = AuthConfig { previous_secrets: vec!["old".into()], ..config(false) };
+        let rotated = config(false).with_secrets([SECRET.to_owned(), "old".to_owned()]).unwrap();
         let joined = format!("{COOKIE}=abc|{}", hash_token("abc", &format!("{SECRET},old")));
         assert!(verify(&rotated, &sent(&[&joined]), "abc"));
         assert!(!verify(&rotated, &sent(&[&format!("{COOKIE}=abc|{}", hash_token("abc", SECRET))]), "abc"));

@@ -234,7 +234,13 @@ fn create<T: Schema>(backend: DbBackend) -> (Vec<String>, Vec<Statement>) {
             <V<T>>::default().schema_name().map(str::to_owned),
             <Au<T>>::default().schema_name().map(str::to_owned),
         ];
-        schemas.extend(names.into_iter().flatten().map(|schema| format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")));
+        // A quoted identifier: a `"` inside is doubled.
+        schemas.extend(
+            names
+                .into_iter()
+                .flatten()
+                .map(|schema| format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', "\"\""))),
+        );
     }
 
     let mut users = b.table::<U<T>>();

@@ -31,7 +31,9 @@ use std::sync::Arc;
 
 use authjs_sea_orm::SeaOrmAdapter;
 use authjs_sea_orm::axum::cookies::Conventions;
+use authjs_sea_orm::axum::limit::Limiter;
 use authjs_sea_orm::axum::{Auth, AuthConfig, SessionStrategy, refresh_session_cookie};
+use authjs_sea_orm::jwt::SecretError;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
@@ -39,12 +41,11 @@ use url::Url;
 
 mod github;
 mod handlers;
-mod limit;
 pub mod mail;
 mod pages;
 
+pub use authjs_sea_orm::axum::limit::LinkLimit;
 pub use github::{GithubConfig, GithubProfile};
-pub use limit::LinkLimit;
 pub use mail::{ConsoleMailer, Mailer, SmtpMailer};
 
 /// A boxed error, for the few fallible set-up steps.
@@ -72,11 +73,19 @@ pub struct Config {
 impl Config {
     /// Settings for an app reached at `base_url`, with Auth.js's session defaults, the default [`LinkLimit`] and no
     /// GitHub sign-in.
-    pub fn new(base_url: Url, secret: impl Into<String>) -> Self {
-        let mut auth = AuthConfig::new(secret);
+    ///
+    /// # Errors
+    /// When `secret` is empty or only whitespace.
+    pub fn new(base_url: Url, secret: impl Into<String>) -> Result<Self, SecretError> {
+        Self::with_secrets(base_url, [secret.into()])
+    }
+
+    /// [`Config::new`] with Auth.js's secret list (the current secret first).
+    fn with_secrets(base_url: Url, secrets: impl IntoIterator<Item = String>) -> Result<Self, SecretError> {
+        let mut auth = AuthConfig::from_secrets(secrets)?;
         auth.secure = base_url.scheme() == "https";
         let app_name = "authjs-sea-orm example".to_owned();
-        Self { base_url, auth, github: None, app_name, link_limit: LinkLimit::default() }
+        Ok(Self { base_url, auth, github: None, app_name, link_limit: LinkLimit::default() })
     }
 
     /// Settings from the environment: `AUTH_URL` (default `http://127.0.0.1:{port}`); `AUTH_CONVENTIONS`
@@ -106,8 +115,7 @@ impl Config {
             );
             secrets.push(authjs_sea_orm::axum::random_token());
         }
-        let mut config = Self::new(base_url, String::new());
-        config.auth = config.auth.with_secrets(secrets).ok_or("no secret")?;
+        let mut config = Self::with_secrets(base_url, secrets).map_err(|err| format!("AUTH_SECRET: {err}"))?;
         config.auth.conventions = conventions;
         config.auth.strategy = strategy;
         config.github = GithubConfig::from_env()?;
@@ -137,7 +145,7 @@ pub(crate) struct AppState {
     pub(crate) config: Arc<Config>,
     pub(crate) mailer: Arc<dyn Mailer>,
     pub(crate) github: Option<Arc<github::Github>>,
-    pub(crate) limiter: Arc<limit::Limiter>,
+    pub(crate) limiter: Arc<Limiter>,
 }
 
 impl FromRef<AppState> for Auth {
@@ -151,7 +159,7 @@ impl FromRef<AppState> for Auth {
 pub fn app(config: Config, adapter: SeaOrmAdapter, mailer: Arc<dyn Mailer>) -> Router {
     let auth = Auth::new(adapter.clone(), config.auth.clone());
     let github = config.github.as_ref().map(|gh| Arc::new(github::Github::new(gh, &config)));
-    let limiter = Arc::new(limit::Limiter::new(config.link_limit));
+    let limiter = Arc::new(Limiter::new(config.link_limit));
     let csp = pages::content_security_policy(&config);
     let state = AppState { auth, adapter, config: Arc::new(config), mailer, github, limiter };
     Router::new()

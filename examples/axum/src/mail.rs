@@ -115,7 +115,8 @@ impl Mailer for SmtpMailer {
         );
         let message = Message::builder()
             .from(self.from.clone())
-            .to(email.to.parse::<Mailbox>()?)
+            // The stored address itself, never a display-name form parsed out of it.
+            .to(Mailbox::new(None, email.to.parse::<lettre::Address>()?))
             .subject(format!("Sign in to {}", email.app_name))
             .multipart(MultiPart::alternative_plain_html(text, html))?;
         self.transport.send(message).await?;

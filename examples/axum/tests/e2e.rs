@@ -70,7 +70,7 @@ async fn start_app_served(tweak: impl FnOnce(&mut Config), connect_info: bool) -
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
-    let mut config = Config::new(base.clone(), SECRET);
+    let mut config = Config::new(base.clone(), SECRET).unwrap();
     tweak(&mut config);
     let app = example_axum::app(config, adapter.clone(), mailer.clone());
     tokio::spawn(async move {
@@ -909,8 +909,18 @@ async fn malformed_magic_links_get_400_and_the_error_page() {
     // The sign-in form answers invalid addresses with a redirect to the error page, storing and sending nothing.
     let csrf = browser.csrf_token().await;
     let long = format!("{}@example.com", "a".repeat(321 - "@example.com".len()));
-    for email in ["not-an-address", "a\0b@example.com", "a@example.com\r\nBcc: x@evil.com", "\"a\"@example.com", &long]
-    {
+    let refused = [
+        "not-an-address",
+        "a\0b@example.com",
+        "a@example.com\r\nBcc: x@evil.com",
+        "\"a\"@example.com",
+        &long,
+        // A display name: lettre would mail the address inside the brackets, while the whole string was stored.
+        "CEO <attacker@evil.test>",
+        "attacker@evil.test (CEO)",
+        "a@example.com, attacker@evil.test",
+    ];
+    for email in refused {
         let response = browser.post("/auth/signin/email", &[("csrf_token", &csrf), ("email", email)]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email:?}");
         assert_eq!(location(&response), "/auth/error?error=InvalidEmail", "{email:?}");
@@ -1039,7 +1049,8 @@ async fn over_https_the_github_flow_cookies_are_host_cookies() {
     github.set_user(31, "tls", None, Some("tls@example.com"));
     // Served over plain HTTP here, as behind a TLS-terminating proxy: the app's public URL is https.
     let app = start_app_with(|config| {
-        *config = Config::new(config.base_url.as_str().replacen("http:", "https:", 1).parse().unwrap(), SECRET);
+        *config =
+            Config::new(config.base_url.as_str().replacen("http:", "https:", 1).parse().unwrap(), SECRET).unwrap();
         config.github = Some(github.config());
     })
     .await;

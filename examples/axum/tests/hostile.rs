@@ -142,7 +142,7 @@ impl TestApp {
         let mailer = Arc::new(RecordingMailer::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
-        let mut config = Config::new(base.clone(), SECRET);
+        let mut config = Config::new(base.clone(), SECRET).unwrap();
         // The tests send many links from one IP address, some to one address.
         config.link_limit.per_ip = 10_000;
         config.link_limit.per_address = 10_000;

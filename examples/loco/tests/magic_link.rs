@@ -22,10 +22,11 @@ use example_loco::app::App;
 use example_loco::models::users;
 use loco_rs::app::{AppContext, Hooks};
 use loco_rs::boot::{create_app, StartMode};
+use loco_rs::controller::middleware::remote_ip::{ClientIpSource, RemoteIpMiddleware};
 use loco_rs::environment::Environment;
 use loco_rs::prelude::Validatable;
 use migration::Migrator;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::StatusCode;
 use sea_orm::{
     ConnectionTrait, Database, DatabaseConnection, DbBackend, IntoActiveModel, Statement,
@@ -33,6 +34,10 @@ use sea_orm::{
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+// What the app logs of magic links (a module of this test: it uses the harness below).
+#[path = "magic_link/logs.rs"]
+mod logs;
 
 const AUTH_TABLES: [&str; 4] = [
     "accounts",
@@ -613,6 +618,134 @@ async fn bad_input_is_a_client_error() {
     }
     assert!(app.mails().is_empty());
 
+    app.stop().await;
+}
+
+/// The number of rows in `verification_tokens`.
+async fn verification_rows(db: &DatabaseConnection) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT COUNT(*) AS n FROM verification_tokens",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Asks for a link for `email` with the CSRF pair.
+async fn ask_for_link(app: &Running, cookie: &str, token: &str, email: &str) -> reqwest::Response {
+    app.post(
+        "/auth/sign-in",
+        cookie,
+        &[("csrf_token", token), ("email", email)],
+    )
+    .await
+}
+
+/// The seconds of a 429's `Retry-After`.
+fn retry_after(response: &reqwest::Response) -> u64 {
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    response.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_sixth_link_for_one_address_is_refused() {
+    let app = Running::start("limit").await;
+    let (cookie, token) = app.csrf().await;
+    let ask = |email| ask_for_link(&app, &cookie, &token, email);
+
+    // Five links for one address, however it is spelled, within 15 minutes.
+    for email in [
+        "ada@example.com",
+        "Ada@Example.com",
+        " ADA@example.com",
+        "ada@EXAMPLE.com",
+        "ada@example.com",
+    ] {
+        assert_eq!(ask(email).await.status(), StatusCode::OK, "{email}");
+    }
+    assert_eq!(app.mails().len(), 5);
+    assert_eq!(verification_rows(&app.ctx.db).await, 5);
+
+    // The sixth: 429, no row, no mail; the form again, with its token and the reason.
+    let refused = ask("ada@example.com").await;
+    let wait = retry_after(&refused);
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Too many sign-in links"), "{html}");
+    assert_eq!(csrf_field(&html), token);
+    assert_eq!(app.mails().len(), 5, "no mail sent");
+    assert_eq!(verification_rows(&app.ctx.db).await, 5, "no token stored");
+
+    // Other addresses go on (the client has asked for 6 of its 20).
+    assert_eq!(ask("bob@example.com").await.status(), StatusCode::OK);
+    assert_eq!(app.mails().len(), 6);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn configured_sign_in_limits_apply() {
+    let app = Running::start_with("limit-settings", |config| {
+        let auth = &mut config.settings.as_mut().unwrap()["auth"];
+        auth["sign_in_per_address"] = 1.into();
+        auth["sign_in_per_client"] = 3.into();
+        auth["sign_in_window_secs"] = 60.into();
+    })
+    .await;
+    let (cookie, token) = app.csrf().await;
+    let ask = |email| ask_for_link(&app, &cookie, &token, email);
+
+    // One link per address...
+    assert_eq!(ask("ada@example.com").await.status(), StatusCode::OK);
+    let wait = retry_after(&ask("ada@example.com").await);
+    assert!((1..=60).contains(&wait), "{wait}");
+    // ...and three per client, the refused request not counted.
+    assert_eq!(ask("bob@example.com").await.status(), StatusCode::OK);
+    assert_eq!(ask("cy@example.com").await.status(), StatusCode::OK);
+    retry_after(&ask("dee@example.com").await);
+    assert_eq!(app.mails().len(), 3);
+    assert_eq!(verification_rows(&app.ctx.db).await, 3);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_client_is_the_address_loco_resolves() {
+    // Loco's `remote_ip` middleware, trusting the proxy's `X-Forwarded-For`.
+    let app = Running::start_with("limit-proxy", |config| {
+        config.server.middlewares.remote_ip = Some(RemoteIpMiddleware {
+            enable: true,
+            source: ClientIpSource::RightmostXForwardedFor,
+        });
+        config.settings.as_mut().unwrap()["auth"]["sign_in_per_client"] = 1.into();
+    })
+    .await;
+    let (cookie, token) = app.csrf().await;
+    let ask = |email: &'static str, client: &'static str| {
+        app.http
+            .post(format!("{}/auth/sign-in", app.base))
+            .header(COOKIE, &cookie)
+            .header("x-forwarded-for", client)
+            .form(&[("csrf_token", token.as_str()), ("email", email)])
+            .send()
+    };
+    let ok = |response: reqwest::Response| response.status() == StatusCode::OK;
+    assert!(ok(ask("ada@example.com", "203.0.113.1").await.unwrap()));
+    retry_after(&ask("bob@example.com", "203.0.113.1").await.unwrap());
+    assert!(
+        ok(ask("bob@example.com", "203.0.113.2").await.unwrap()),
+        "another client"
+    );
+    // IPv6 clients by their /64.
+    assert!(ok(ask("cy@example.com", "2001:db8:1:2::1").await.unwrap()));
+    retry_after(&ask("dee@example.com", "2001:db8:1:2::ffff").await.unwrap());
+    assert_eq!(app.mails().len(), 3);
+    assert_eq!(verification_rows(&app.ctx.db).await, 3);
     app.stop().await;
 }
 

@@ -14,6 +14,15 @@
 //! starter's `before_save` does), `password` an unusable value ([`unusable_password`]: password login never
 //! succeeds) and `name` a [`display_name`] of at least two characters. Reads return the whole row ([`Model`]) in
 //! `AdapterUser::extra`.
+//!
+//! **A first magic link takes the row over.** The starter's `/api/auth/register` creates an unverified row with a
+//! password of the registrant's choosing, and its login does not ask for a verified address, so anybody can register
+//! somebody else's address. When a magic link is the first proof of ownership of such a row (`email_verified_at` was
+//! NULL), the update that verifies it also writes [`first_verification_values`](UserTable::first_verification_values):
+//! an [`unusable_password`], a new `api_key`, a new `pid` (the subject of the starter's JWTs, so a token issued by
+//! `/api/auth/login` before stops naming the user), and no `reset_token`, `email_verification_token` or
+//! `magic_link_token` (with their dates); the adapter deletes the row's sessions in the same transaction. The owner
+//! sets a password again through the starter's `/api/auth/forgot`.
 
 use authjs_sea_orm::NewUser;
 use authjs_sea_orm::schema::{IdKind, UserTable};
@@ -159,12 +168,35 @@ impl UserTable for Entity {
 
     /// `pid`, `api_key` and an unusable `password`; `created_at` and `updated_at` have database defaults.
     fn new_extra_values((): (), _: DbBackend) -> Vec<(Column, Value)> {
-        vec![
-            (Column::Pid, Uuid::new_v4().into()),
-            (Column::ApiKey, format!("lo-{}", Uuid::new_v4()).into()),
-            (Column::Password, unusable_password().into()),
-        ]
+        fresh_credentials()
     }
+
+    /// A first proof of ownership of a row someone else may have created (see the module's documentation): a new
+    /// `pid`, `api_key` and unusable `password`, and every token the row held cleared.
+    fn first_verification_values(_: DbBackend) -> Vec<(Column, Value)> {
+        let mut values = fresh_credentials();
+        let no_date = || Value::from(None::<DateTimeWithTimeZone>);
+        values.extend([
+            (Column::ResetToken, Value::from(None::<String>)),
+            (Column::ResetSentAt, no_date()),
+            (Column::EmailVerificationToken, Value::from(None::<String>)),
+            (Column::EmailVerificationSentAt, no_date()),
+            (Column::MagicLinkToken, Value::from(None::<String>)),
+            (Column::MagicLinkExpiration, no_date()),
+        ]);
+        values
+    }
+}
+
+/// What no one but the row's owner knows: a new `pid` (Loco's JWTs name it) and `api_key` (`lo-` and a UUID, as the
+/// starter's `before_save` makes it), and an [`unusable_password`]. Written for a user created by a magic link, and
+/// over the old ones when a magic link first verifies a row.
+fn fresh_credentials() -> Vec<(Column, Value)> {
+    vec![
+        (Column::Pid, Uuid::new_v4().into()),
+        (Column::ApiKey, format!("lo-{}", Uuid::new_v4()).into()),
+        (Column::Password, unusable_password().into()),
+    ]
 }
 
 #[cfg(test)]

@@ -1,19 +1,21 @@
 //! Behaviour the Auth.js suite leaves unchecked: cascades, verification-token semantics (both keys, expiry,
-//! concurrent single use), expired sessions, token case sensitivity, date precision, large counters, redaction of
-//! secrets in `Debug`, and the number of statements per method.
+//! concurrent single use), what a first magic-link verification ends, expired sessions, token case sensitivity, date
+//! precision, large counters, redaction of secrets in `Debug`, and the number of statements per method.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use authjs_sea_orm::axum::{Auth, AuthConfig, MagicLink};
 use authjs_sea_orm::entity::{Timestamp, account, session, verification_token};
 use authjs_sea_orm::{
-    AccountUpdate, Adapter, AdapterAccount, AdapterSession, NewUser, SessionUpdate, UserUpdate, VerificationToken,
+    AccountUpdate, Adapter, AdapterAccount, AdapterSession, NewUser, Record, SessionUpdate, UserUpdate,
+    VerificationToken,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{
-    given_account, given_authenticator, given_session, given_user, given_user_from, given_user_with_email,
-    given_verification_token, new_user, sorted_authenticators,
+    assert_conflict, given_account, given_authenticator, given_session, given_user, given_user_from,
+    given_user_with_email, given_verification_token, new_user, sorted_authenticators,
 };
 use crate::fixtures::{self, id};
 use crate::schemas::{TestSchema, User};
@@ -87,6 +89,75 @@ pub async fn use_verification_token_requires_both<S: TestSchema>(t: &TestDb<S>) 
     );
     assert_eq!(t.snapshot().await, before, "nothing was used");
     assert_eq!(adapter.use_verification_token(&token.identifier, &token.token).await.expect("use"), Some(token));
+}
+
+/// A magic link that is the first proof of ownership of a user someone else created (`emailVerified` NULL: a
+/// password sign-up, say) ends the sessions that user had, in the transaction that marks the address verified, so a
+/// session started before the proof does not outlive it (as Better Auth does); its OAuth accounts stay. A later link
+/// keeps the sessions, as does a link for a user that was verified already, and nobody else's sessions change. A
+/// first verification that fails (the update takes another user's address) leaves everything as it was.
+pub async fn first_verification_ends_sessions<S: TestSchema>(t: &TestDb<S>) {
+    let auth = Auth::new(t.adapter.clone(), AuthConfig::new("a-test-secret-of-at-least-32-bytes!").expect("secret"));
+    let link = |email: &'static str| {
+        let auth = auth.clone();
+        async move {
+            let (identifier, token) = auth.create_magic_link(email).await.expect("create_magic_link");
+            match auth.verify_magic_link(&identifier, &token).await.expect("verify_magic_link") {
+                MagicLink::Verified(user) => user,
+                other => panic!("{email}: {other:?}"),
+            }
+        }
+    };
+    let pre_registered = given_user_with_email(t, "pre-registered@example.com").await;
+    assert_eq!(pre_registered.email_verified, None);
+    let verified =
+        NewUser { email_verified: Some(fixtures::ms0(Utc::now())), ..fixtures::user_with_email("owner@example.com") };
+    let owner = given_user_from(t, verified).await;
+    let bystander = given_user_with_email(t, "bystander@example.com").await;
+    for user in [&pre_registered, &owner, &bystander] {
+        for _ in 0..2 {
+            given_session(t, fixtures::session(&user.id)).await;
+        }
+    }
+    let oauth = given_account(t, fixtures::account(&pre_registered.id)).await;
+    let old_sessions = t.stored_sessions_of(&pre_registered.id).await;
+    for old in &old_sessions {
+        // Read once, so that an adapter that caches sessions holds them.
+        assert!(t.adapter.get_session_and_user(&old.session_token).await.expect("read").is_some());
+    }
+    let owner_sessions = t.stored_sessions_of(&owner.id).await;
+    let bystander_sessions = t.stored_sessions_of(&bystander.id).await;
+    assert_eq!((owner_sessions.len(), bystander_sessions.len()), (2, 2));
+
+    // Refused (another user's address): no half-written first verification.
+    let before = t.snapshot().await;
+    let taken = UserUpdate {
+        email: Some(Some("owner@example.com".to_owned())),
+        email_verified: Some(Some(fixtures::ms0(Utc::now()))),
+        ..UserUpdate::new(&pre_registered.id)
+    };
+    assert_conflict(t.adapter.update_user(taken).await, Record::User);
+    assert_eq!(t.snapshot().await, before, "a failed first verification changes nothing");
+
+    let user = link("pre-registered@example.com").await;
+    assert_eq!(user.id, pre_registered.id);
+    assert!(user.email_verified.is_some());
+    assert_eq!(t.stored_user(&user.id).await, Some(user.clone()), "returns the row it wrote");
+    assert_eq!(t.stored_sessions_of(&user.id).await, vec![], "the sessions from before the first proof are gone");
+    for old in &old_sessions {
+        assert_eq!(t.adapter.get_session_and_user(&old.session_token).await.expect("read"), None);
+    }
+    assert_eq!(t.stored_accounts_of(&user.id).await, vec![oauth.clone()], "OAuth accounts stay");
+
+    // The sign-in that follows, then another link: verified already, the session stays.
+    let signed_in = given_session(t, fixtures::session(&user.id)).await;
+    assert_eq!(link("pre-registered@example.com").await.id, user.id);
+    assert_eq!(t.stored_sessions_of(&user.id).await, vec![signed_in]);
+    assert_eq!(t.stored_accounts_of(&user.id).await, vec![oauth]);
+
+    assert_eq!(link("owner@example.com").await.id, owner.id);
+    assert_eq!(t.stored_sessions_of(&owner.id).await, owner_sessions, "a verified user keeps its sessions");
+    assert_eq!(t.stored_sessions_of(&bystander.id).await, bystander_sessions);
 }
 
 /// Expired verification tokens are returned (and deleted) too: core checks `expires` itself.

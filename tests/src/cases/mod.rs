@@ -9,8 +9,8 @@
 //! * [`basic`]: the 22 cases of Auth.js's `runBasicTests`, each independent, with the loose checks tightened.
 //! * [`extensions`]: the methods beyond Auth.js and the partial updates.
 //! * [`errors`]: typed conflicts and not-found errors, and that a failed write stores nothing.
-//! * [`behaviour`]: cascades, verification-token semantics (including concurrent use), expiry, case sensitivity,
-//!   date precision, redaction and statement counts.
+//! * [`behaviour`]: cascades, verification-token semantics (including concurrent use), what a first magic-link
+//!   verification ends, expiry, case sensitivity, date precision, redaction and statement counts.
 //! * [`identity`]: look-alike keys (another case, an accent, a trailing space) never match.
 //! * [`races`]: single-winner deletes and writes that return their own row under concurrency.
 //! * [`specific`]: what only one schema has (the app's typed extra columns, integer or native UUID ids) and the
@@ -193,6 +193,7 @@ macro_rules! with_cases {
                 delete_user_cascades [],
                 use_verification_token_requires_both [],
                 use_verification_token_returns_expired [ms],
+                first_verification_ends_sessions [],
                 get_session_and_user_returns_expired [ms],
                 session_token_is_case_sensitive [],
                 dates_round_trip_with_millis [ms],

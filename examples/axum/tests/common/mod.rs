@@ -81,7 +81,7 @@ impl RustApp {
         let mailer = Arc::new(RecordingMailer::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
-        let mut config = Config::new(base.clone(), SECRET);
+        let mut config = Config::new(base.clone(), SECRET).expect("a secret");
         tweak(&mut config);
         let app = example_axum::app(config, adapter.clone(), mailer.clone());
         let server = tokio::spawn(async move {
