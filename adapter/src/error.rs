@@ -1,5 +1,7 @@
 //! The adapter's error type.
 
+use std::fmt;
+
 use sea_orm::{DbErr, SqlErr};
 
 /// The kind of record an [`Error`] is about.
@@ -36,9 +38,21 @@ impl std::fmt::Display for Record {
 /// [`update_user`](crate::Adapter::update_user), [`update_account`](crate::Adapter::update_account) and
 /// [`update_authenticator_counter`](crate::Adapter::update_authenticator_counter).
 ///
-/// Messages never contain the values involved (a duplicate session token is reported as a conflict on a session,
-/// not with the token), so errors can be logged as they are.
-#[derive(Debug, thiserror::Error)]
+/// What an error shows never holds the values of the rows involved, so errors can be logged as they are: with `{}`,
+/// `{:#}`, `{:?}`, or by a reporter that walks [`source()`](std::error::Error::source) (anyhow, eyre, Loco's
+/// `error.details`):
+/// - [`Conflict`](Error::Conflict) and [`NotFound`](Error::NotFound) name the kind of record (a duplicate session
+///   token is a conflict on a session, not the token);
+/// - [`Database`](Error::Database) shows the kind of failure, the database's error code, and the constraint, table
+///   and column where PostgreSQL names them; never the driver's message or detail, which quote row values
+///   (PostgreSQL's `Failing row contains (…)` and `Key (email)=(…)`, MySQL's `Duplicate entry '…'`). Its `source()`
+///   is `None` for the same reason: the driver's error stays the variant's field, for code that matches on it (and
+///   should not log it);
+/// - [`InvalidInput`](Error::InvalidInput) from the database is its message for a value it refused to store (SQLSTATE
+///   class 22): it names the problem and the column or type. On PostgreSQL it quotes the refused value when that is
+///   not text (`invalid input syntax for type uuid: "…"`): the text columns holding tokens and e-mails are never
+///   quoted.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A unique key is already taken: duplicate user id or e-mail, account `(provider, providerAccountId)`,
@@ -55,9 +69,110 @@ pub enum Error {
     /// A stored value cannot be read back as its Auth.js type (for example an unknown account type).
     #[error("invalid data in the database: {0}")]
     InvalidData(String),
-    /// Any other database error (connection, timeout, pool exhaustion, ...).
-    #[error("database error")]
-    Database(#[source] DbErr),
+    /// Any other database error (connection, timeout, pool exhaustion, a constraint of the app's own, ...). `Display`
+    /// and `Debug` show its [summary](Error::Database) only, and it has no `source()`: match on the variant to read the
+    /// driver's error.
+    #[error("database error: {}", DbErrSummary(.0))]
+    Database(DbErr),
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Conflict(record) => f.debug_tuple("Conflict").field(record).finish(),
+            Error::NotFound(record) => f.debug_tuple("NotFound").field(record).finish(),
+            Error::InvalidInput(message) => f.debug_tuple("InvalidInput").field(message).finish(),
+            Error::InvalidData(message) => f.debug_tuple("InvalidData").field(message).finish(),
+            Error::Database(err) => f.debug_tuple("Database").field(&format_args!("{}", DbErrSummary(err))).finish(),
+        }
+    }
+}
+
+/// What [`Error::Database`] shows of its [`DbErr`]: for an error returned by the database, the kind of failure, its
+/// code (SQLSTATE; MySQL's error number too; SQLite's extended result code) and the constraint, table and column the
+/// driver names; for a failure to reach the database (I/O, TLS, pool timeout, pool closed), the driver's message, which
+/// holds no data; for anything else, the names of the error's variants (`Type`, `Query(SqlxError(ColumnDecode))`).
+struct DbErrSummary<'a>(&'a DbErr);
+
+impl fmt::Display for DbErrSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+        if let DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err))
+        | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(err))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(err)) = self.0
+        {
+            return sqlx_summary(err, f);
+        }
+        match self.0 {
+            DbErr::ConnectionAcquire(err) => write!(f, "{err}"),
+            err => f.write_str(&variant_names(&format!("{err:?}"))),
+        }
+    }
+}
+
+/// [`DbErrSummary`] of a sqlx error.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn sqlx_summary(err: &sea_orm::sqlx::Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use sea_orm::sqlx::error::ErrorKind;
+    let db = match err {
+        sea_orm::sqlx::Error::Database(db) => db,
+        sea_orm::sqlx::Error::Io(_)
+        | sea_orm::sqlx::Error::Tls(_)
+        | sea_orm::sqlx::Error::PoolTimedOut
+        | sea_orm::sqlx::Error::PoolClosed
+        | sea_orm::sqlx::Error::WorkerCrashed => return write!(f, "{err}"),
+        err => return f.write_str(&variant_names(&format!("{err:?}"))),
+    };
+    f.write_str(match db.kind() {
+        ErrorKind::UniqueViolation => "unique violation",
+        ErrorKind::ForeignKeyViolation => "foreign key violation",
+        ErrorKind::NotNullViolation => "not-null violation",
+        ErrorKind::CheckViolation => "check violation",
+        ErrorKind::ExclusionViolation => "exclusion violation",
+        _ => "error returned from the database",
+    })?;
+    if let Some(code) = db.code() {
+        write!(f, ", code {code}")?;
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(mysql) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+        write!(f, ", error {}", mysql.number())?;
+    }
+    if let Some(constraint) = db.constraint() {
+        write!(f, ", constraint {constraint:?}")?;
+    }
+    if let Some(table) = db.table() {
+        write!(f, ", table {table:?}")?;
+    }
+    #[cfg(feature = "postgres")]
+    if let Some(column) = db.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>().and_then(|pg| pg.column()) {
+        write!(f, ", column {column:?}")?;
+    }
+    Ok(())
+}
+
+/// The variant names leading a derived `Debug` output, nested as they are, without their fields: `Exec(Internal)` of
+/// `Exec(Internal("…"))`, `Query(SqlxError(ColumnDecode))` of `Query(SqlxError(ColumnDecode { index: … }))`.
+fn variant_names(debug: &str) -> String {
+    let mut names = Vec::new();
+    let mut rest = debug;
+    loop {
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            break;
+        }
+        names.push(name);
+        match rest[end..].strip_prefix('(') {
+            Some(inner) => rest = inner,
+            None => break,
+        }
+    }
+    if names.is_empty() {
+        return "error".to_owned();
+    }
+    let closing = ")".repeat(names.len() - 1);
+    format!("{}{closing}", names.join("("))
 }
 
 impl Error {
@@ -106,3 +221,39 @@ impl From<DbErr> for Error {
 
 /// Result type of the adapter.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+
+    use super::*;
+
+    #[test]
+    fn database_errors_show_no_values() {
+        let shown = |err: DbErr| {
+            let err = Error::Database(err);
+            assert!(std::error::Error::source(&err).is_none());
+            (err.to_string(), format!("{err:?}"))
+        };
+        let (display, debug) = shown(DbErr::Custom("secret value".into()));
+        assert_eq!((display.as_str(), debug.as_str()), ("database error: Custom", "Database(Custom)"));
+        let (display, _) = shown(DbErr::Exec(RuntimeErr::Internal("secret value".into())));
+        assert_eq!(display, "database error: Exec(Internal)");
+        let (display, _) = shown(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(display, "database error: Connection pool timed out");
+        let (display, _) = shown(DbErr::RecordNotInserted);
+        assert_eq!(display, "database error: RecordNotInserted");
+    }
+
+    #[test]
+    fn variant_names_leave_the_fields_out() {
+        assert_eq!(
+            variant_names("Query(SqlxError(ColumnDecode { index: \"x\", source: 1 }))"),
+            "Query(SqlxError(ColumnDecode))"
+        );
+        assert_eq!(variant_names("Type(\"secret\")"), "Type");
+        assert_eq!(variant_names("PoolTimedOut"), "PoolTimedOut");
+        assert_eq!(variant_names("\"secret\""), "error");
+        assert_eq!(variant_names(""), "error");
+    }
+}

@@ -67,7 +67,10 @@ pub const MAX_TOKEN_LEN: usize = 8 * 3936;
 /// user's id, then `iat`, `exp`, `jti`). Claims added by an app's `jwt` callback are kept in `other`, so a token
 /// decoded and encoded again keeps them. `name`, `email` and `picture` are always written (`null` for `None`, as
 /// Auth.js writes a user's missing name); `sub`, `iat`, `exp` and `jti` are left out when `None`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` shows the standard claims (as `AdapterUser`'s shows the user) and only the names of the others: an app's
+/// `jwt` callback keeps provider tokens there.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionClaims {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +96,28 @@ pub struct SessionClaims {
     /// Every other claim, as found in the token.
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+impl fmt::Debug for SessionClaims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// The other claims: their names, each with its value redacted.
+        struct Names<'a>(&'a Map<String, Value>);
+        impl fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map().entries(self.0.keys().map(|name| (name, crate::types::REDACTED))).finish()
+            }
+        }
+        f.debug_struct("SessionClaims")
+            .field("sub", &self.sub)
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("picture", &self.picture)
+            .field("iat", &self.iat)
+            .field("exp", &self.exp)
+            .field("jti", &self.jti)
+            .field("other", &Names(&self.other))
+            .finish()
+    }
 }
 
 impl SessionClaims {

@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
     dotenvy::dotenv().ok();
     let cli = Cli::parse();
     let url = cli.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    eprintln!("Using database {}", without_password(&url));
+    eprintln!("Using database {}", shown(&url));
 
     // Fail fast on an unreachable server instead of waiting for the pool's default 30 s.
     let mut options = authjs_sea_orm::connect_options(&url);
@@ -50,7 +50,9 @@ async fn main() -> ExitCode {
     let db = match sea_orm_migration::sea_orm::Database::connect(options).await {
         Ok(db) => db,
         Err(err) => {
-            eprintln!("error: cannot connect to {}: {err}", without_password(&url));
+            // sea-orm quotes a URL it cannot parse or has no driver for, whole.
+            let err = if url.is_empty() { err.to_string() } else { err.to_string().replace(&url, &shown(&url)) };
+            eprintln!("error: cannot connect to {}: {err}", shown(&url));
             return ExitCode::FAILURE;
         }
     };
@@ -145,29 +147,59 @@ fn print_adoptions(title: &str, adoptions: &[Adoption]) {
     }
 }
 
-/// `url` with the password of its user-info part replaced by `***`.
-fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+/// What is printed instead of a database URL that cannot be shown without risk.
+const HIDDEN_URL: &str = "<DATABASE_URL, not shown: not a URL that parses without ambiguity>";
+
+/// What the runner prints of the database URL `url`: its scheme, host, port and path (the database, or SQLite's file),
+/// never its user name, password, query (which may hold `?password=`) or fragment. [`HIDDEN_URL`] when `url` does not
+/// parse, or when an `@` follows its host: a password with an unencoded `/`, `?` or `#` before its `@` ends the host
+/// early (`postgres://u:12/secret@h/db` parses as host `u`, port 12, path `/secret@h/db`), so the path could hold it.
+fn shown(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return HIDDEN_URL.to_owned();
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
+    let after_host = [Some(parsed.path()), parsed.query(), parsed.fragment()];
+    if after_host.into_iter().flatten().any(|part| part.contains('@')) {
+        return HIDDEN_URL.to_owned();
     }
+    if parsed.cannot_be_a_base() {
+        // `sqlite::memory:`, `sqlite:auth.db`: no authority.
+        return format!("{}:{}", parsed.scheme(), parsed.path());
+    }
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|port| format!(":{port}")).unwrap_or_default();
+    format!("{}://{host}{port}{}", parsed.scheme(), parsed.path())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::without_password;
+    use super::{HIDDEN_URL, shown};
 
     #[test]
-    fn hides_the_password() {
-        assert_eq!(without_password("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(without_password("mysql://u@h/db"), "mysql://u@h/db");
-        assert_eq!(without_password("sqlite://auth.db?mode=rwc"), "sqlite://auth.db?mode=rwc");
+    fn shows_no_secret() {
+        for (url, expected) in [
+            ("postgres://u:secret@h:5432/db", "postgres://h:5432/db"),
+            ("postgres://u:p%2Fsecret@h/db", "postgres://h/db"),
+            ("postgres://h/db?password=secret&sslmode=require", "postgres://h/db"),
+            ("mysql://u:secret@h:3306/db", "mysql://h:3306/db"),
+            ("mysql://u@h/db", "mysql://h/db"),
+            ("postgres://u:p@ss@h/db", "postgres://h/db"),
+            ("postgres://[::1]:5432/db", "postgres://[::1]:5432/db"),
+            ("sqlite:///tmp/x.db?mode=rwc", "sqlite:///tmp/x.db"),
+            ("sqlite://auth.db?mode=rwc", "sqlite://auth.db"),
+            ("sqlite::memory:", "sqlite::memory:"),
+            ("sqlite:auth.db", "sqlite:auth.db"),
+            // A password with an unencoded `/`: no port (refused), or one (the rest would be in the path).
+            ("postgres://u:pa/secret@h/db", HIDDEN_URL),
+            ("postgres://u:123/secret@h/db", HIDDEN_URL),
+            ("postgres://u:/secret@h/db", HIDDEN_URL),
+            ("postgres://u:12?secret@h/db", HIDDEN_URL),
+            ("postgres://u:12#secret@h/db", HIDDEN_URL),
+            ("nonsense", HIDDEN_URL),
+            ("", HIDDEN_URL),
+        ] {
+            assert_eq!(shown(url), expected, "{url}");
+            assert!(!shown(url).contains("secret") && !shown(url).contains('@'), "{url}");
+        }
     }
 }
