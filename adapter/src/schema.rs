@@ -169,7 +169,8 @@ pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     ///
     /// `update_user` writes them in the statement that sets `emailVerified` on a row whose `emailVerified` is NULL,
     /// in the transaction that also deletes the user's sessions, so no moment exists where the row is verified and
-    /// the old credentials still work, and a failure writes nothing. Later verifications do not write them. None by
+    /// the old credentials still work, and a failure writes nothing. Later verifications do not write them. Name
+    /// only columns that are neither Auth.js fields nor among [`update_values`](UserTable::update_values). None by
     /// default.
     fn first_verification_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
         let _ = backend;

@@ -6,10 +6,13 @@ use std::marker::PhantomData;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement};
+use sea_orm::sea_query::{
+    Alias, Asterisk, CommonTableExpression, DeleteStatement, Expr, ExprTrait, InsertStatement, Query, UpdateStatement,
+    WithClause,
+};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -317,43 +320,61 @@ impl<T: Schema> SeaOrmAdapter<T> {
         Ok(Some(model))
     }
 
-    /// `update_user` of an update `stmt` that sets `emailVerified` (column `verified`) on user `id`, in one
-    /// transaction: first the update with the table's
-    /// [`first_verification_values`](UserTable::first_verification_values), on the condition that `emailVerified` is
-    /// NULL, and when it updated the row, the deletion of the user's sessions; when it did not (verified already, or
-    /// no such user), `stmt` as it is. Returns the row as written, `None` if there is no such user. On an error
-    /// nothing is written.
-    async fn update_user_verifying(
+    /// The first verification of user `id`'s address, if it is one: `stmt` (an update that sets column
+    /// `email_verified`) with the table's [`first_verification_values`](UserTable::first_verification_values), on
+    /// the condition that `emailVerified` is NULL, and, when that updated the row, the deletion of the user's
+    /// sessions, both or neither. Returns the row as written; `None` when the condition did not hold (verified
+    /// already, or no such user) and nothing was written.
+    ///
+    /// On PostgreSQL that is one statement, `WITH verified AS (UPDATE ... RETURNING *), ended AS (DELETE FROM
+    /// sessions WHERE userId IN (SELECT id FROM verified)) SELECT * FROM verified`: no transaction, so it runs behind a
+    /// transaction pooler as every other call does. SQLite and MySQL take no write in `WITH`: the update, the
+    /// deletion and the read run in one transaction.
+    async fn first_verification(
         &self,
-        stmt: UpdateStatement,
-        verified: <User<T> as EntityTrait>::Column,
+        mut stmt: UpdateStatement,
+        email_verified: <User<T> as EntityTrait>::Column,
         id: Value,
-        reread: Select<User<T>>,
     ) -> Result<Option<<User<T> as EntityTrait>::Model>> {
+        type U<T> = User<T>;
+        type S<T> = Session<T>;
         let write_err = |e| Error::from_write(Record::User, e);
-        let mut first = stmt.clone();
-        first.and_where(Expr::col(verified).is_null());
-        for (column, value) in <User<T>>::first_verification_values(self.dialect.backend()) {
-            first.value(column, value);
+        stmt.and_where(Expr::col(email_verified).is_null());
+        for (column, value) in <U<T>>::first_verification_values(self.dialect.backend()) {
+            stmt.value(column, value);
         }
-        let sessions = Query::delete()
-            .from_table(<Session<T>>::default().table_ref())
-            .and_where(self.dialect.key_eq(<Session<T>>::USER_ID, id))
-            .to_owned();
+        let mut end_sessions = Query::delete().from_table(<S<T>>::default().table_ref()).to_owned();
+        if self.dialect.backend() == DbBackend::Postgres {
+            let written = Alias::new("verified");
+            let written_id = Query::select().column(<U<T>>::ID).from(written.clone()).to_owned();
+            end_sessions.and_where(Expr::col(<S<T>>::USER_ID).in_subquery(written_id));
+            let query = WithClause::new()
+                .cte(
+                    CommonTableExpression::new()
+                        .table_name(written.clone())
+                        .query(stmt.returning_all().to_owned())
+                        .to_owned(),
+                )
+                .cte(CommonTableExpression::new().table_name(Alias::new("ended")).query(end_sessions).to_owned())
+                .to_owned()
+                .query(Query::select().column(Asterisk).from(written).to_owned());
+            let row = self.db.query_one_raw(self.dialect.backend().build(&query)).await.map_err(write_err)?;
+            return Ok(row.map(|row| <U<T> as EntityTrait>::Model::from_query_result(&row, "")).transpose()?);
+        }
+        end_sessions.and_where(self.dialect.key_eq(<S<T>>::USER_ID, id.clone()));
         let txn = self.db.begin().await?;
         let written = async {
-            if txn.execute(&first).await.map_err(write_err)?.rows_affected() > 0 {
-                txn.execute(&sessions).await?;
-            } else {
-                txn.execute(&stmt).await.map_err(write_err)?;
+            if txn.execute(&stmt).await.map_err(write_err)?.rows_affected() == 0 {
+                return Ok(None);
             }
-            Ok(reread.one(&txn).await?)
+            txn.execute(&end_sessions).await?;
+            Ok(<U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id)).one(&txn).await?)
         }
         .await;
         match written {
-            Ok(updated) => {
+            Ok(row) => {
                 txn.commit().await?;
-                Ok(updated)
+                Ok(row)
             }
             Err(err) => Err(rolled_back(txn, err).await),
         }
@@ -469,17 +490,23 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
         stmt.table(<U<T>>::default().table_ref()).and_where(self.dialect.key_eq(<U<T>>::ID, id.clone()));
         set(&mut stmt, <U<T>>::NAME, update.name);
         set(&mut stmt, Some(<U<T>>::EMAIL), update.email);
-        // Setting `emailVerified` may be the first proof of ownership (see `update_user_verifying`).
+        // Setting `emailVerified` may be the first proof of ownership (see `first_verification`).
         let verifies = <U<T>>::EMAIL_VERIFIED.filter(|_| matches!(update.email_verified, Some(Some(_))));
         if let Some(col) = <U<T>>::EMAIL_VERIFIED {
             set(&mut stmt, Some(col), update.email_verified.map(|v| self.dialect.date(col, v)).transpose()?);
         }
         set(&mut stmt, <U<T>>::IMAGE, update.image);
         touch(&mut stmt, <U<T>>::update_values(self.dialect.backend()));
-        let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id.clone()));
-        let updated = match verifies {
-            Some(col) => self.update_user_verifying(stmt, col, id, reread).await?,
-            None => self.update_row(Record::User, stmt, reread).await?,
+        let first = match verifies {
+            Some(col) => self.first_verification(stmt.clone(), col, id.clone()).await?,
+            None => None,
+        };
+        let updated = match first {
+            Some(row) => Some(row),
+            None => {
+                let reread = <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id));
+                self.update_row(Record::User, stmt, reread).await?
+            }
         };
         updated.as_ref().map(convert::user::<U<T>>).transpose()?.ok_or(Error::NotFound(Record::User))
     }

@@ -21,8 +21,8 @@
 //! NULL), the update that verifies it also writes [`first_verification_values`](UserTable::first_verification_values):
 //! an [`unusable_password`], a new `api_key`, a new `pid` (the subject of the starter's JWTs, so a token issued by
 //! `/api/auth/login` before stops naming the user), and no `reset_token`, `email_verification_token` or
-//! `magic_link_token` (with their dates); the adapter deletes the row's sessions in the same transaction. The owner
-//! sets a password again through the starter's `/api/auth/forgot`.
+//! `magic_link_token` (with their dates); the adapter deletes the row's sessions in the same write, all or nothing.
+//! The owner sets a password again through the starter's `/api/auth/forgot`.
 
 use authjs_sea_orm::NewUser;
 use authjs_sea_orm::schema::{IdKind, UserTable};

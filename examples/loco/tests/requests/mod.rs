@@ -1,3 +1,4 @@
 mod auth;
 mod page;
 mod prepare_data;
+mod takeover;
