@@ -9,24 +9,18 @@
 //! A no-op on SQLite and PostgreSQL (their default collations compare bytes), on servers without such a collation,
 //! and on adopted tables ([`adopt`]: their collations belong to the app that created them; the adapter compares
 //! keys byte for byte whatever the collation). The adoption check, a catalog read, was added after the release.
-//! A frozen snapshot: it names its tables and columns itself. `tests/ddl/mysql.sql` pins the SQL it runs.
+//! A frozen snapshot: its statements are written out in `m20261127_000001_no_pad_keys/mysql.sql` beside this module
+//! ([`MYSQL_SQL`], loaded with `include_str!`), naming its tables and columns. `tests/ddl/mysql.sql` pins the SQL it
+//! runs.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sea_orm_migration::prelude::*;
 
-use super::adopt;
+use super::{adopt, sql_statements};
 
-/// `(table, column, nullability)` of every key column this migration changes: all `varchar(255)`, as the first
-/// migration created them.
-const KEYS: [(&str, &str, &str); 7] = [
-    ("user", "email", "NULL"),
-    ("account", "provider", "NOT NULL"),
-    ("account", "providerAccountId", "NOT NULL"),
-    ("session", "sessionToken", "NOT NULL"),
-    ("verificationToken", "identifier", "NOT NULL"),
-    ("verificationToken", "token", "NOT NULL"),
-    ("authenticator", "credentialID", "NOT NULL"),
-];
+/// The statements of this migration, one a line: each key column (all `varchar(255)`, as the first migration created
+/// them) in the collation `{collation}` stands for.
+pub const MYSQL_SQL: &str = include_str!("m20261127_000001_no_pad_keys/mysql.sql");
 
 /// Moves the key columns of the Auth.js tables to a `NO PAD` binary collation on MySQL/MariaDB.
 pub struct Migration;
@@ -49,13 +43,10 @@ impl Migration {
     }
 
     /// The statements `up` runs next on a MySQL/MariaDB server whose [`collation_query`](Self::collation_query)
-    /// returned `collation`, rendered without a database.
+    /// returned `collation`: [`MYSQL_SQL`] in that collation.
     pub fn up_statements(collation: &str) -> Vec<Statement> {
-        KEYS.iter()
-            .map(|(table, column, null)| {
-                let sql = format!("ALTER TABLE `{table}` MODIFY `{column}` varchar(255) COLLATE {collation} {null}");
-                Statement::from_string(DbBackend::MySql, sql)
-            })
+        sql_statements(MYSQL_SQL)
+            .map(|sql| Statement::from_string(DbBackend::MySql, sql.replace("{collation}", collation)))
             .collect()
     }
 

@@ -24,9 +24,10 @@
 //! [`v1::columns`].
 //!
 //! **A released migration never changes.** Each migration of [`migrations()`] states its tables, columns, types,
-//! keys, constraint names and indexes itself, for every backend, and uses nothing a later version of this crate
-//! could change (neither the [`schema`](crate::schema) traits nor [`v1`]); `tests/ddl/*.sql` pin the SQL each one
-//! runs, so a database migrated by any version holds the same schema. A change to the schema is a new migration,
+//! keys, constraint names and indexes itself, for every backend, in SQL files beside its module (read by
+//! [`sql_statements`]), and uses nothing a later version of this crate could change (neither the
+//! [`schema`](crate::schema) traits nor [`v1`]); `tests/ddl/*.sql` pin the SQL each one runs, so a database migrated
+//! by any version holds the same schema. A change to the schema is a new migration,
 //! appended to [`migrations()`], with a `down` that undoes it (as [`m20261127_000001_no_pad_keys`]). Likewise
 //! [`v1`] never changes what it creates: other tables would come as a `v2`.
 //!
@@ -45,6 +46,19 @@ pub mod m20261126_000001_create_auth_tables;
 pub mod m20261127_000001_no_pad_keys;
 pub mod prisma;
 pub mod v1;
+
+/// The statements of a SQL script as the frozen migrations store theirs (the `.sql` files beside their modules, loaded
+/// with `include_str!`): each ends with a `;` at the end of a line, and lines starting with `--` are comments. Returns
+/// them in order, without their `;`, comment lines dropped and surrounding whitespace trimmed; a statement's other
+/// lines are kept as they are.
+pub fn sql_statements(script: &str) -> impl Iterator<Item = String> + '_ {
+    script.split(";\n").filter_map(|stmt| {
+        let sql: Vec<&str> = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
+        let sql = sql.join("\n");
+        let sql = sql.trim().trim_end_matches(';');
+        (!sql.is_empty()).then(|| sql.to_owned())
+    })
+}
 
 /// The Auth.js migrations, oldest first, to include in an application's `Migrator`.
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {

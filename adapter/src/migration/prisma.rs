@@ -28,6 +28,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
 use super::adopt::{self, TableSet};
+use super::sql_statements as statements;
 
 /// The SQL Prisma's migrations run for the Auth.js v5 schema on PostgreSQL.
 pub const POSTGRES_SQL: &str = include_str!("prisma/postgres.sql");
@@ -46,16 +47,6 @@ pub fn sql(backend: DbBackend) -> &'static str {
         DbBackend::MySql => MYSQL_SQL,
         _ => SQLITE_SQL,
     }
-}
-
-/// The statements of `script`, one per `;`-terminated statement, comments dropped.
-fn statements(script: &str) -> impl Iterator<Item = String> + '_ {
-    script.split(";\n").filter_map(|stmt| {
-        let sql: Vec<&str> = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect();
-        let sql = sql.join("\n");
-        let sql = sql.trim().trim_end_matches(';');
-        (!sql.is_empty()).then(|| sql.to_owned())
-    })
 }
 
 /// Creates the Prisma preset's tables ([`sql`]); `down` drops them.

@@ -1,0 +1,13 @@
+-- m20261126_000001_create_auth_tables, up on SQLite: creates the Auth.js tables, one statement a line.
+-- Released in 0.1.0 and frozen: never edit (tests/ddl/sqlite.sql pins it). A schema change is a new migration.
+CREATE TABLE "user" ( "id" text NOT NULL PRIMARY KEY, "name" text NULL, "email" text NULL, "emailVerified" integer NULL, "image" text NULL );
+CREATE UNIQUE INDEX "user_email_unique" ON "user" ("email");
+CREATE TABLE "account" ( "userId" text NOT NULL, "type" text NOT NULL, "provider" text NOT NULL, "providerAccountId" text NOT NULL, "refresh_token" text NULL, "access_token" text NULL, "expires_at" integer NULL, "token_type" text NULL, "scope" text NULL, "id_token" text NULL, "session_state" text NULL, CONSTRAINT "account_provider_providerAccountId_pk" PRIMARY KEY ("provider", "providerAccountId"), FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION );
+CREATE INDEX "account_userId_idx" ON "account" ("userId");
+CREATE TABLE "session" ( "sessionToken" text NOT NULL PRIMARY KEY, "userId" text NOT NULL, "expires" integer NOT NULL, FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION );
+CREATE INDEX "session_userId_idx" ON "session" ("userId");
+CREATE INDEX "session_expires_idx" ON "session" ("expires");
+CREATE TABLE "verificationToken" ( "identifier" text NOT NULL, "token" text NOT NULL, "expires" integer NOT NULL, CONSTRAINT "verificationToken_identifier_token_pk" PRIMARY KEY ("identifier", "token") );
+CREATE INDEX "verificationToken_expires_idx" ON "verificationToken" ("expires");
+CREATE TABLE "authenticator" ( "credentialID" text NOT NULL, "userId" text NOT NULL, "providerAccountId" text NOT NULL, "credentialPublicKey" text NOT NULL, "counter" integer NOT NULL, "credentialDeviceType" text NOT NULL, "credentialBackedUp" integer NOT NULL, "transports" text NULL, CONSTRAINT "authenticator_userId_credentialID_pk" PRIMARY KEY ("userId", "credentialID"), FOREIGN KEY ("userId") REFERENCES "user" ("id") ON DELETE CASCADE ON UPDATE NO ACTION );
+CREATE UNIQUE INDEX "authenticator_credentialID_unique" ON "authenticator" ("credentialID");
