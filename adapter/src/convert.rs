@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::ColumnType;
 use sea_orm::{ColumnTrait, EntityName, EntityTrait, Iden, ModelTrait, Value};
 
-use crate::error::{Error, Result};
 use crate::schema::{AccountTable, AuthenticatorTable, IdKind, SessionTable, UserTable, VerificationTokenTable};
-use crate::types::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
+use crate::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
+use crate::{Error, Result};
 
 /// Reads the Auth.js fields out of a model of any mapped entity, with errors naming the table and column.
 struct Fields<'a, M: ModelTrait>(&'a M);

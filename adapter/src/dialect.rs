@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::{ColumnType, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, Statement, StatementBuilder, Value};
 
-use crate::error::Error;
+use crate::Error;
 
 /// The statements that can end in `RETURNING` on a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -109,9 +109,10 @@
 //!
 //! # Session cache
 //!
-//! With the `cache` feature, `cache::CachedAdapter` wraps any adapter and answers `get_session_and_user` from memory
-//! for a set time-to-live; this process's own writes (sign-out, session and user updates and deletes) are seen at
-//! once, other processes' within the time-to-live. It is an [`Adapter`] itself, so it goes wherever the adapter went.
+//! With the `cache` feature, `cache::CachedAdapter` (from `authjs-core`) wraps any adapter and answers
+//! `get_session_and_user` from memory for a set time-to-live; this process's own writes (sign-out, session and user
+//! updates and deletes) are seen at once, other processes' within the time-to-live. It is an [`Adapter`] itself, so
+//! it goes wherever the adapter went (the `cache` module runs one on SQLite).
 //!
 //! # Migrations
 //!
@@ -121,13 +122,50 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-mod adapter;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
-pub mod cache;
+pub mod cache {
+    //! `authjs-core`'s session cache (feature `cache`): [`CachedAdapter`] around any adapter. See
+    //! [`authjs_core::cache`] for what it guarantees. On SQLite, from sign-in to sign-out:
+    //!
+    //! ```
+    //! use std::time::Duration;
+    //!
+    //! use authjs_sea_orm::cache::CachedAdapter;
+    //! use authjs_sea_orm::migration::{Migrator, MigratorTrait};
+    //! use authjs_sea_orm::{Adapter, AdapterSession, NewUser, SeaOrmAdapter};
+    //! use chrono::Utc;
+    //!
+    //! # #[tokio::main(flavor = "current_thread")]
+    //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    //! let db = authjs_sea_orm::connect("sqlite::memory:").await?;
+    //! Migrator::up(&db, None).await?;
+    //! let adapter = CachedAdapter::builder(SeaOrmAdapter::new(db))
+    //!     .time_to_live(Duration::from_secs(30)) // how stale a write made elsewhere can be seen here
+    //!     .max_capacity(100_000) // sessions kept in memory at most
+    //!     .build(); // an `Adapter` too: use it wherever the uncached adapter went (`Auth::new`, Loco)
+    //!
+    //! let user = adapter.create_user(NewUser { email: Some("ada@example.com".into()), ..NewUser::default() }).await?;
+    //! let session = AdapterSession {
+    //!     session_token: "a-random-session-token".into(),
+    //!     user_id: user.id.clone(),
+    //!     expires: Utc::now() + chrono::Duration::days(30),
+    //! };
+    //! adapter.create_session(session.clone()).await?;
+    //! assert!(adapter.get_session_and_user(&session.session_token).await?.is_some()); // from the database
+    //! assert!(adapter.get_session_and_user(&session.session_token).await?.is_some()); // from memory
+    //!
+    //! adapter.delete_session(&session.session_token).await?; // sign out: seen at once by this process
+    //! assert_eq!(adapter.get_session_and_user(&session.session_token).await?, None);
+    //! # Ok(())
+    //! # }
+    //! ```
+
+    pub use authjs_core::cache::*;
+}
 mod conn;
 mod connect;
 mod convert;
@@ -135,7 +173,10 @@ mod dialect;
 mod error;
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
-pub mod jwt;
+pub mod jwt {
+    //! `authjs-core`'s Auth.js session JWTs (feature `jwt`), re-exported: see [`authjs_core::jwt`].
+    pub use authjs_core::jwt::*;
+}
 #[cfg(feature = "migration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
 pub mod migration;
@@ -143,8 +184,10 @@ pub mod prisma;
 pub mod schema;
 mod sea_orm_adapter;
 mod table_macros;
-mod types;
 
+/// The database-free Auth.js side this crate builds on (the `authjs-core` crate): everything of it is re-exported
+/// here under the same paths (`authjs_sea_orm::Adapter`, `authjs_sea_orm::axum::…`).
+pub use authjs_core as core;
 /// The SeaORM entities of the Auth.js tables (the `authjs-sea-orm-entity` crate).
 pub use authjs_sea_orm_entity as entity;
 
@@ -156,12 +199,10 @@ pub mod __private {
     pub use sea_orm;
 }
 
-pub use adapter::Adapter;
+pub use authjs_core::{
+    AccountType, AccountUpdate, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser,
+    DatabaseError, Error, HASHED_TOKEN_MARK, NewUser, Record, Result, SessionUpdate, UserUpdate, VerificationToken,
+};
 pub use conn::AdapterConnection;
 pub use connect::{connect, connect_options};
-pub use error::{Error, Record, Result};
 pub use sea_orm_adapter::SeaOrmAdapter;
-pub use types::{
-    AccountType, AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser,
-    SessionUpdate, UserUpdate, VerificationToken,
-};

@@ -49,11 +49,11 @@ use authjs_sea_orm_entity::prisma::{account, authenticator, session, user, v4, v
 use chrono::Utc;
 use sea_orm::{DbBackend, Value};
 
+use crate::NewUser;
 use crate::dialect;
 use crate::schema::{
     AccountTable, AuthenticatorTable, IdKind, SessionTable, Tables, UserTable, VerificationTokenTable,
 };
-use crate::types::NewUser;
 
 /// The Prisma adapter's tables (Auth.js v5 schema): `SeaOrmAdapter::<PrismaTables>::with_schema(db)`.
 pub type PrismaTables =

@@ -14,20 +14,20 @@ use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityName, EntityTrait, FromQueryResult,
     JoinType, QueryFilter, QuerySelect, RelationDef, Select, TryIntoModel, Value,
 };
-use sha2::{Digest, Sha256};
 
-use crate::adapter::Adapter;
+use crate::Adapter;
 use crate::conn::AdapterConnection;
 use crate::convert;
 use crate::dialect::Dialect;
-use crate::error::{Error, Record, Result};
+use crate::error::{DbResult, from_write};
 use crate::schema::{
     AccountTable, AuthenticatorTable, IdKind, Schema, SessionTable, Tables, UserTable, VerificationTokenTable,
 };
-use crate::types::{
+use crate::{
     AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
     UserUpdate, VerificationToken,
 };
+use crate::{Error, HASHED_TOKEN_MARK, Record, Result};
 
 type User<T> = <T as Schema>::User;
 type Account<T> = <T as Schema>::Account;
@@ -89,9 +89,6 @@ impl<T> fmt::Debug for SeaOrmAdapter<T> {
     }
 }
 
-/// How stored hashes of session tokens begin (see [`SeaOrmAdapter::with_hashed_session_tokens`]).
-pub(crate) const HASHED_TOKEN_MARK: &str = "sha256:";
-
 impl SeaOrmAdapter {
     /// An adapter on the Auth.js tables of `db`, created by [`crate::migration`] or by the Drizzle adapter's schema.
     pub fn new(db: DatabaseConnection) -> Self {
@@ -129,7 +126,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
         if token.starts_with(HASHED_TOKEN_MARK) {
             None
         } else if self.hash_session_tokens {
-            Some(Cow::Owned(format!("{HASHED_TOKEN_MARK}{}", hex::encode(Sha256::digest(token.as_bytes())))))
+            Some(Cow::Owned(authjs_core::hashed_token(token)))
         } else {
             Some(Cow::Borrowed(token))
         }
@@ -248,25 +245,25 @@ impl<T: Schema> SeaOrmAdapter<T> {
     where
         E: EntityTrait<ActiveModel: TryIntoModel<E::Model>>,
     {
-        let returning = self.dialect.returning(&self.db).await?.insert;
+        let returning = self.dialect.returning(&self.db).await.db()?.insert;
         let (mut stmt, written) = insert_statement::<E>(values, !returning);
-        let write_err = |e| Error::from_write(record, e);
+        let write_err = |e| from_write(record, e);
         if returning {
             let row =
                 self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await.map_err(write_err)?;
-            return Ok(E::Model::from_query_result(&row.ok_or(Error::NotFound(record))?, "")?);
+            return E::Model::from_query_result(&row.ok_or(Error::NotFound(record))?, "").db();
         }
         if let Some(model) = written {
             self.db.execute(&stmt).await.map_err(write_err)?;
             return Ok(model);
         }
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.db()?;
         let done = match txn.execute(&stmt).await {
             Ok(done) => done,
             Err(e) => return Err(rolled_back(txn, write_err(e)).await),
         };
-        let stored = key(done.last_insert_id()).one(&txn).await?;
-        txn.commit().await?;
+        let stored = key(done.last_insert_id()).one(&txn).await.db()?;
+        txn.commit().await.db()?;
         stored.ok_or(Error::NotFound(record))
     }
 
@@ -280,20 +277,20 @@ impl<T: Schema> SeaOrmAdapter<T> {
         reread: Select<E>,
     ) -> Result<Option<E::Model>> {
         if stmt.get_values().is_empty() {
-            return Ok(reread.one(&self.db).await?);
+            return reread.one(&self.db).await.db();
         }
-        let write_err = |e| Error::from_write(record, e);
-        if self.dialect.returning(&self.db).await?.update {
+        let write_err = |e| from_write(record, e);
+        if self.dialect.returning(&self.db).await.db()?.update {
             let row =
                 self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await.map_err(write_err)?;
-            return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
+            return row.map(|row| E::Model::from_query_result(&row, "")).transpose().db();
         }
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.db()?;
         if let Err(e) = txn.execute(&stmt).await {
             return Err(rolled_back(txn, write_err(e)).await);
         }
-        let updated = reread.one(&txn).await?;
-        txn.commit().await?;
+        let updated = reread.one(&txn).await.db()?;
+        txn.commit().await.db()?;
         Ok(updated)
     }
 
@@ -306,17 +303,17 @@ impl<T: Schema> SeaOrmAdapter<T> {
         mut stmt: DeleteStatement,
         select: Select<E>,
     ) -> Result<Option<E::Model>> {
-        if self.dialect.returning(&self.db).await?.delete {
-            let row = self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await?;
-            return Ok(row.map(|row| E::Model::from_query_result(&row, "")).transpose()?);
+        if self.dialect.returning(&self.db).await.db()?.delete {
+            let row = self.db.query_one_raw(self.dialect.with_returning(stmt.returning_all())).await.db()?;
+            return row.map(|row| E::Model::from_query_result(&row, "")).transpose().db();
         }
-        let txn = self.db.begin().await?;
-        let Some(model) = select.lock_exclusive().one(&txn).await? else {
-            txn.commit().await?;
+        let txn = self.db.begin().await.db()?;
+        let Some(model) = select.lock_exclusive().one(&txn).await.db()? else {
+            txn.commit().await.db()?;
             return Ok(None);
         };
-        txn.execute(&stmt).await?;
-        txn.commit().await?;
+        txn.execute(&stmt).await.db()?;
+        txn.commit().await.db()?;
         Ok(Some(model))
     }
 
@@ -338,7 +335,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     ) -> Result<Option<<User<T> as EntityTrait>::Model>> {
         type U<T> = User<T>;
         type S<T> = Session<T>;
-        let write_err = |e| Error::from_write(Record::User, e);
+        let write_err = |e| from_write(Record::User, e);
         stmt.and_where(Expr::col(email_verified).is_null());
         for (column, value) in <U<T>>::first_verification_values(self.dialect.backend()) {
             stmt.value(column, value);
@@ -359,21 +356,21 @@ impl<T: Schema> SeaOrmAdapter<T> {
                 .to_owned()
                 .query(Query::select().column(Asterisk).from(written).to_owned());
             let row = self.db.query_one_raw(self.dialect.backend().build(&query)).await.map_err(write_err)?;
-            return Ok(row.map(|row| <U<T> as EntityTrait>::Model::from_query_result(&row, "")).transpose()?);
+            return row.map(|row| <U<T> as EntityTrait>::Model::from_query_result(&row, "")).transpose().db();
         }
         end_sessions.and_where(self.dialect.key_eq(<S<T>>::USER_ID, id.clone()));
-        let txn = self.db.begin().await?;
+        let txn = self.db.begin().await.db()?;
         let written = async {
             if txn.execute(&stmt).await.map_err(write_err)?.rows_affected() == 0 {
                 return Ok(None);
             }
-            txn.execute(&end_sessions).await?;
-            Ok(<U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id)).one(&txn).await?)
+            txn.execute(&end_sessions).await.db()?;
+            <U<T>>::find().filter(self.dialect.key_eq(<U<T>>::ID, id)).one(&txn).await.db()
         }
         .await;
         match written {
             Ok(row) => {
-                txn.commit().await?;
+                txn.commit().await.db()?;
                 Ok(row)
             }
             Err(err) => Err(rolled_back(txn, err).await),
@@ -382,7 +379,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
 
     async fn delete_where<E: EntityTrait>(&self, condition: Expr) -> Result<u64> {
         let stmt = Query::delete().from_table(E::default().table_ref()).and_where(condition).to_owned();
-        Ok(self.db.execute(&stmt).await?.rows_affected())
+        Ok(self.db.execute(&stmt).await.db()?.rows_affected())
     }
 
     /// `(provider, providerAccountId) = (provider, provider_account_id)`, exactly.
@@ -461,12 +458,12 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
 
     async fn get_user(&self, id: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
         let Some(id) = convert::user_id_value::<User<T>>(id) else { return Ok(None) };
-        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id)).one(&self.db).await?;
+        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::ID, id)).one(&self.db).await.db()?;
         found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
     async fn get_user_by_email(&self, email: &str) -> Result<Option<AdapterUser<UserExtra<T>>>> {
-        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::EMAIL, email)).one(&self.db).await?;
+        let found = <User<T>>::find().filter(self.dialect.key_eq(<User<T>>::EMAIL, email)).one(&self.db).await.db()?;
         found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
@@ -479,7 +476,8 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             .join(JoinType::InnerJoin, to_user::<Account<T>, User<T>>(<Account<T>>::USER_ID).rev())
             .filter(self.account_key::<Account<T>>(provider, provider_account_id))
             .one(&self.db)
-            .await?;
+            .await
+            .db()?;
         found.as_ref().map(convert::user::<User<T>>).transpose()
     }
 
@@ -584,7 +582,8 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             .select_also(<User<T>>::default())
             .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
             .one(&self.db)
-            .await?;
+            .await
+            .db()?;
         match found {
             Some((session, Some(user))) => {
                 let session = self.with_raw_token(convert::session::<S<T>>(&session)?, session_token);
@@ -650,14 +649,17 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn get_account(&self, provider: &str, provider_account_id: &str) -> Result<Option<AdapterAccount>> {
         type A<T> = Account<T>;
         let found =
-            <A<T>>::find().filter(self.account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await?;
+            <A<T>>::find().filter(self.account_key::<A<T>>(provider, provider_account_id)).one(&self.db).await.db()?;
         found.as_ref().map(convert::account::<A<T>>).transpose()
     }
 
     async fn get_authenticator(&self, credential_id: &str) -> Result<Option<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
-        let found =
-            <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id)).one(&self.db).await?;
+        let found = <Au<T>>::find()
+            .filter(self.dialect.key_eq(<Au<T>>::CREDENTIAL_ID, credential_id))
+            .one(&self.db)
+            .await
+            .db()?;
         found.as_ref().map(convert::authenticator::<Au<T>>).transpose()
     }
 
@@ -685,7 +687,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn list_authenticators_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterAuthenticator>> {
         type Au<T> = Authn<T>;
         let Some(user_id) = convert::user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
-        let found = <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::USER_ID, user_id)).all(&self.db).await?;
+        let found = <Au<T>>::find().filter(self.dialect.key_eq(<Au<T>>::USER_ID, user_id)).all(&self.db).await.db()?;
         found.iter().map(convert::authenticator::<Au<T>>).collect()
     }
 
@@ -722,7 +724,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn list_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<AdapterSession>> {
         type S<T> = Session<T>;
         let Some(user_id) = convert::user_id_value::<User<T>>(user_id) else { return Ok(Vec::new()) };
-        let found = <S<T>>::find().filter(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).all(&self.db).await?;
+        let found = <S<T>>::find().filter(self.dialect.key_eq(<S<T>>::USER_ID, user_id)).all(&self.db).await.db()?;
         found.iter().map(convert::session::<S<T>>).collect()
     }
 

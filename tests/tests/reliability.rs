@@ -300,8 +300,11 @@ async fn pool_exhaustion_times_out(backend: Backend) {
     let elapsed = started.elapsed();
     assert!(
         matches!(
-            result,
-            Err(Error::Database(sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)))
+            &result,
+            Err(Error::Database(err)) if matches!(
+                err.downcast_ref::<sea_orm::DbErr>(),
+                Some(sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout))
+            )
         ),
         "an exhausted pool is a pool timeout: {result:?}"
     );

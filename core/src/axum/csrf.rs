@@ -20,7 +20,7 @@
 //! ```
 //! use std::sync::Arc;
 //!
-//! use authjs_sea_orm::axum::{AuthConfig, csrf};
+//! use authjs_core::axum::{AuthConfig, csrf};
 //! use axum::Router;
 //! use axum::extract::State;
 //! use axum::response::Html;
@@ -45,7 +45,7 @@
 //! let (jar, token) = csrf::token(&config, CookieJar::new());
 //! assert!(csrf::verify(&config, &jar, &token));
 //! assert!(!csrf::verify(&config, &jar, "another token"));
-//! # Ok::<(), authjs_sea_orm::jwt::SecretError>(())
+//! # Ok::<(), authjs_core::jwt::SecretError>(())
 //! ```
 
 use std::sync::Arc;
@@ -128,7 +128,7 @@ impl IntoResponse for Rejection {
 /// (a form body it read is put back), otherwise why not. Rejections are logged at `warn` level.
 ///
 /// ```
-/// use authjs_sea_orm::axum::{AuthConfig, csrf};
+/// use authjs_core::axum::{AuthConfig, csrf};
 /// use axum::extract::{Request, State};
 /// use axum::http::StatusCode;
 /// use axum::middleware::Next;
@@ -146,7 +146,7 @@ impl IntoResponse for Rejection {
 /// }
 /// # let _: axum::Router = axum::Router::new()
 /// #     .layer(axum::middleware::from_fn_with_state(AuthConfig::new("s")?, guard));
-/// # Ok::<(), authjs_sea_orm::jwt::SecretError>(())
+/// # Ok::<(), authjs_core::jwt::SecretError>(())
 /// ```
 pub async fn check(config: &AuthConfig, request: Request) -> Result<Request, Rejection> {
     if request.method().is_safe() {

@@ -20,7 +20,7 @@
 //! does. A v4 token is tried with each secret in turn.
 //!
 //! ```
-//! use authjs_sea_orm::jwt::{self, JwtFormat, SessionClaims};
+//! use authjs_core::jwt::{self, JwtFormat, SessionClaims};
 //! use chrono::{Duration, Utc};
 //!
 //! let now = Utc::now();

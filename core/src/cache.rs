@@ -8,35 +8,18 @@
 //! ```
 //! use std::time::Duration;
 //!
-//! use authjs_sea_orm::cache::CachedAdapter;
-//! use authjs_sea_orm::migration::{Migrator, MigratorTrait};
-//! use authjs_sea_orm::{Adapter, AdapterSession, NewUser, SeaOrmAdapter};
-//! use chrono::Utc;
+//! use authjs_core::Adapter;
+//! use authjs_core::cache::CachedAdapter;
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let db = authjs_sea_orm::connect("sqlite::memory:").await?;
-//! Migrator::up(&db, None).await?;
-//! let adapter = CachedAdapter::builder(SeaOrmAdapter::new(db))
-//!     .time_to_live(Duration::from_secs(30)) // how stale a write made elsewhere can be seen here
-//!     .max_capacity(100_000) // sessions kept in memory at most
-//!     .build(); // an `Adapter` too: use it wherever the uncached adapter went (`Auth::new`, Loco)
-//!
-//! let user = adapter.create_user(NewUser { email: Some("ada@example.com".into()), ..NewUser::default() }).await?;
-//! let session = AdapterSession {
-//!     session_token: "a-random-session-token".into(),
-//!     user_id: user.id.clone(),
-//!     expires: Utc::now() + chrono::Duration::days(30),
-//! };
-//! adapter.create_session(session.clone()).await?;
-//! assert!(adapter.get_session_and_user(&session.session_token).await?.is_some()); // from the database
-//! assert!(adapter.get_session_and_user(&session.session_token).await?.is_some()); // from memory
-//!
-//! adapter.delete_session(&session.session_token).await?; // sign out: seen at once by this process
-//! assert_eq!(adapter.get_session_and_user(&session.session_token).await?, None);
-//! # Ok(())
-//! # }
+//! fn cached<A: Adapter>(store: A) -> CachedAdapter<A> {
+//!     CachedAdapter::builder(store)
+//!         .time_to_live(Duration::from_secs(30)) // how stale a write made elsewhere can be seen here
+//!         .max_capacity(100_000) // sessions kept in memory at most
+//!         .build() // an `Adapter` too: use it wherever the uncached adapter went (`Auth::new`, Loco)
+//! }
 //! ```
+//!
+//! `authjs-sea-orm`'s crate docs run it on SQLite, from sign-in to sign-out.
 //!
 //! # What the cache guarantees
 //!
@@ -76,7 +59,7 @@
 //! Entries are keyed by the SHA-256 of the session token and hold neither the token nor its hash in the clear in
 //! any output: `Debug` shows the settings and the number of entries only, and the cache logs nothing. A session read
 //! from memory carries the token it was asked for. This works the same with
-//! [`SeaOrmAdapter::with_hashed_session_tokens`](crate::SeaOrmAdapter::with_hashed_session_tokens): its handles
+//! `authjs-sea-orm`'s `SeaOrmAdapter::with_hashed_session_tokens` (any store hashing its tokens): its handles
 //! (`sha256:` and the hex SHA-256 of the token) name the same entry, so deleting a session by handle drops it.
 //! Tokens starting with `sha256:` are never session tokens and are not cached.
 
@@ -92,7 +75,7 @@ use sha2::{Digest, Sha256};
 
 use crate::adapter::Adapter;
 use crate::error::{Error, Result};
-use crate::sea_orm_adapter::HASHED_TOKEN_MARK;
+use crate::types::HASHED_TOKEN_MARK;
 use crate::types::{
     AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
     UserUpdate, VerificationToken,

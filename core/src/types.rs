@@ -9,11 +9,25 @@ use crate::error::Error;
 
 pub(crate) const REDACTED: &str = "[redacted]";
 
+/// How a stored hash of a session token begins: `sha256:` and the lower-case hex SHA-256 of the token. A value
+/// starting with it is a handle (what a store hashing its tokens returns from
+/// [`list_sessions_by_user_id`](crate::Adapter::list_sessions_by_user_id), and takes in
+/// [`delete_session`](crate::Adapter::delete_session)), never a session token: no session is found by it and no
+/// session is created with it, whether hashing is on or off.
+pub const HASHED_TOKEN_MARK: &str = "sha256:";
+
+/// The handle stored for session `token` by a store hashing its tokens: [`HASHED_TOKEN_MARK`] and the lower-case
+/// hex SHA-256 of the token.
+pub fn hashed_token(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{HASHED_TOKEN_MARK}{}", hex::encode(Sha256::digest(token.as_bytes())))
+}
+
 fn redact(value: &Option<String>) -> Option<&'static str> {
     value.as_ref().map(|_| REDACTED)
 }
 
-/// A user, as Auth.js's `AdapterUser`. `extra` holds what a custom users table adds (see [`crate::schema`]); it is
+/// A user, as Auth.js's `AdapterUser`. `extra` holds what a custom users table adds (see `authjs-sea-orm`'s `schema` module); it is
 /// `()` on the default table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdapterUser<X = ()> {
@@ -27,7 +41,7 @@ pub struct AdapterUser<X = ()> {
     pub email_verified: Option<DateTime<Utc>>,
     /// Avatar URL.
     pub image: Option<String>,
-    /// The custom table's extra part ([`UserTable::Extra`](crate::schema::UserTable::Extra)).
+    /// The custom table's extra part (`authjs-sea-orm`'s `UserTable::Extra`).
     pub extra: X,
 }
 
@@ -54,7 +68,7 @@ impl<X> AdapterUser<X> {
 }
 
 /// A user to create. `id: None` lets the adapter generate a UUID v4 (WebAuthn sign-up passes no id). `extra` is
-/// what a custom users table needs beside the Auth.js fields ([`UserTable::NewExtra`](crate::schema::UserTable::NewExtra)).
+/// what a custom users table needs beside the Auth.js fields (`authjs-sea-orm`'s `UserTable::NewExtra`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewUser<N = ()> {
     /// Id to store, or `None` for a new UUID v4. Ignored by tables whose ids the database generates.
@@ -75,7 +89,7 @@ pub struct NewUser<N = ()> {
 /// `Some(None)` to clear it.
 ///
 /// ```
-/// # use authjs_sea_orm::UserUpdate;
+/// # use authjs_core::UserUpdate;
 /// let update = UserUpdate { name: Some(Some("Ada".into())), image: Some(None), ..UserUpdate::new("user-id") };
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

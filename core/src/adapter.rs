@@ -27,7 +27,7 @@ use crate::types::{
 ///
 /// **Custom users tables.** [`Extra`](Adapter::Extra) is what user-returning methods return beside the Auth.js
 /// fields and [`NewExtra`](Adapter::NewExtra) what [`create_user`](Adapter::create_user) takes beside them (see
-/// [`crate::schema`]); both are `()` on the default tables.
+/// `authjs-sea-orm`'s `schema` module); both are `()` on the default tables.
 ///
 /// **Expiry.** Like every official adapter, reads return expired sessions and verification tokens; the caller checks
 /// `expires` (Auth.js core deletes an expired session when it reads one).

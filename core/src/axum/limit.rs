@@ -16,7 +16,7 @@
 //! ```
 //! use std::time::Instant;
 //!
-//! use authjs_sea_orm::axum::limit::{LinkLimit, Limiter};
+//! use authjs_core::axum::limit::{LinkLimit, Limiter};
 //!
 //! let limiter = Limiter::new(LinkLimit { per_address: 1, ..LinkLimit::default() });
 //! let client = Some("192.0.2.7".parse().unwrap());
