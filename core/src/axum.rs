@@ -747,8 +747,8 @@ pub async fn refresh_session_cookie(mut request: Request, next: Next) -> Respons
             value
                 .to_str()
                 .ok()
-                .and_then(|value| value.split_once('='))
-                .is_some_and(|(set, _)| cookies::is_session_cookie(&name, set.trim()))
+                .and_then(|value| Cookie::parse_encoded(value).ok())
+                .is_some_and(|set| cookies::is_session_cookie(&name, set.name()))
         });
         if !handler_set_it {
             for cookie in cookies {
@@ -783,22 +783,43 @@ impl IntoResponse for AuthRejection {
     }
 }
 
-async fn resolve<A: Adapter>(parts: &mut Parts, auth: &Auth<A>) -> Result<Option<CurrentSession<A>>> {
-    let jar = CookieJar::from_headers(&parts.headers);
-    let Some((current, extended)) = auth.session(&jar).await? else {
-        return Ok(None);
-    };
-    if extended && let Some(slot) = parts.extensions.get::<CookieSlot>() {
-        match auth.session_cookies(&jar, &current.session) {
-            Ok(cookies) => {
-                let name = auth.config().cookie_name().to_owned();
-                *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((name, cookies));
-            }
-            // The session stays valid until its current expiry; only the extension is lost.
-            Err(err) => tracing::error!(error = %err, "re-issuing the session cookie failed"),
-        }
+/// The session a request resolved to, kept in its extensions by the first extractor that read it, so a guard layer
+/// and the handler (or [`CurrentSession`] and [`MaybeSession`] in one handler) look the session up once: one
+/// `get_session_and_user` (or JWT decryption and `get_user`) and at most one sliding-expiry update per request.
+struct Resolved<A: Adapter>(Option<CurrentSession<A>>);
+
+impl<A: Adapter> Clone for Resolved<A> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
     }
-    Ok(Some(current))
+}
+
+/// The request's session: the one an earlier extractor resolved, else resolved now (and kept for the next one). An
+/// error is not kept: a later extractor tries again.
+async fn resolve<A: Adapter + 'static>(parts: &mut Parts, auth: &Auth<A>) -> Result<Option<CurrentSession<A>>> {
+    if let Some(Resolved(resolved)) = parts.extensions.get::<Resolved<A>>() {
+        return Ok(resolved.clone());
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    let resolved = auth.session(&jar).await?;
+    let current = match resolved {
+        Some((current, extended)) => {
+            if extended && let Some(slot) = parts.extensions.get::<CookieSlot>() {
+                match auth.session_cookies(&jar, &current.session) {
+                    Ok(cookies) => {
+                        let name = auth.config().cookie_name().to_owned();
+                        *slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((name, cookies));
+                    }
+                    // The session stays valid until its current expiry; only the extension is lost.
+                    Err(err) => tracing::error!(error = %err, "re-issuing the session cookie failed"),
+                }
+            }
+            Some(current)
+        }
+        None => None,
+    };
+    parts.extensions.insert(Resolved(current.clone()));
+    Ok(current)
 }
 
 impl<S, A> FromRequestParts<S> for CurrentSession<A>
