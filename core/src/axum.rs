@@ -450,8 +450,7 @@ impl<A: Adapter> Auth<A> {
                 <= now.timestamp()
         });
         if due {
-            let renewed = SessionClaims::new(None, None, None, None, now, self.config.max_age);
-            (claims.iat, claims.exp, claims.jti) = (renewed.iat, renewed.exp, renewed.jti);
+            claims.renew(now, self.config.max_age);
         }
         Ok(Some((CurrentSession { session: Session::Jwt(claims), user }, due)))
     }
@@ -529,14 +528,7 @@ impl<A: Adapter> Auth<A> {
             ),
             SessionStrategy::Jwt => {
                 let user = self.adapter.get_user(user_id).await?.ok_or(Error::NotFound(Record::User))?;
-                Session::Jwt(SessionClaims::new(
-                    Some(user.id),
-                    user.name,
-                    user.email,
-                    user.image,
-                    now,
-                    self.config.max_age,
-                ))
+                Session::Jwt(SessionClaims::for_user(&user, now, self.config.max_age))
             }
         };
         let cookies = self.session_cookies(&jar, &session)?;

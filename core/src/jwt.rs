@@ -24,7 +24,9 @@
 //! use chrono::{Duration, Utc};
 //!
 //! let now = Utc::now();
-//! let claims = SessionClaims::new(Some("user-1".into()), None, Some("ada@example.com".into()), None, now, Duration::days(30));
+//! let mut claims = SessionClaims::issued(now, Duration::days(30));
+//! claims.sub = Some("user-1".into());
+//! claims.email = Some("ada@example.com".into());
 //! let token = jwt::encode(JwtFormat::AuthJsV5, "secret", "authjs.session-token", &claims)?;
 //! let read = jwt::decode(JwtFormat::AuthJsV5, &["secret"], "authjs.session-token", &token, now);
 //! assert_eq!(read, Some(claims));
@@ -70,7 +72,7 @@ pub const MAX_TOKEN_LEN: usize = 8 * 3936;
 ///
 /// `Debug` shows the standard claims (as `AdapterUser`'s shows the user) and only the names of the others: an app's
 /// `jwt` callback keeps provider tokens there.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionClaims {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,26 +123,32 @@ impl fmt::Debug for SessionClaims {
 }
 
 impl SessionClaims {
-    /// The claims Auth.js writes for a signed-in user: the four user claims, `iat` = `now`, `exp` = `now + max_age`
-    /// (epoch seconds) and a random UUID v4 as `jti`.
-    pub fn new(
-        sub: Option<String>,
-        name: Option<String>,
-        email: Option<String>,
-        picture: Option<String>,
-        now: DateTime<Utc>,
-        max_age: Duration,
-    ) -> Self {
+    /// Claims issued at `now`: `iat` = `now`, `exp` = `now + max_age` (epoch seconds), a random UUID v4 as `jti`,
+    /// and no user claims (set the public fields for those, or use [`SessionClaims::for_user`]).
+    pub fn issued(now: DateTime<Utc>, max_age: Duration) -> Self {
+        let mut claims = Self::default();
+        claims.renew(now, max_age);
+        claims
+    }
+
+    /// The claims Auth.js's sign-in writes for `user`: `sub` (its id), `name`, `email`, `picture` (its image), issued
+    /// at `now` for `max_age` ([`SessionClaims::issued`]).
+    pub fn for_user<X>(user: &crate::AdapterUser<X>, now: DateTime<Utc>, max_age: Duration) -> Self {
         Self {
-            sub,
-            name,
-            email,
-            picture,
-            iat: Some(now.timestamp()),
-            exp: Some((now + max_age).timestamp()),
-            jti: Some(uuid::Uuid::new_v4().to_string()),
-            other: Map::new(),
+            sub: Some(user.id.clone()),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            picture: user.image.clone(),
+            ..Self::issued(now, max_age)
         }
+    }
+
+    /// Issues these claims again at `now` for `max_age`, as Auth.js does on a session read after `updateAge`: new
+    /// `iat`, `exp` and `jti`, every other claim unchanged.
+    pub fn renew(&mut self, now: DateTime<Utc>, max_age: Duration) {
+        self.iat = Some(now.timestamp());
+        self.exp = Some((now + max_age).timestamp());
+        self.jti = Some(uuid::Uuid::new_v4().to_string());
     }
 
     /// When the token expires (`exp`), if it says and the time is representable.
@@ -358,7 +366,7 @@ fn gcm_decrypt(key: &[u8], iv: &[u8], aad: &[u8], ciphertext: &[u8], tag: &[u8])
     cipher.decrypt(&iv, Payload { msg: &sealed, aad }).ok()
 }
 
-/// Encrypts `claims` as they are (set `iat`, `exp` and `jti` first: [`SessionClaims::new`] does) into the compact JWE
+/// Encrypts `claims` as they are (set `iat`, `exp` and `jti` first: [`SessionClaims::issued`] does) into the compact JWE
 /// Auth.js writes in `format`, keyed by `secret` (the first of a rotation list) and, for v5, `salt` (the session
 /// cookie's name, e.g. `authjs.session-token` or `__Secure-authjs.session-token`).
 pub fn encode(format: JwtFormat, secret: &str, salt: &str, claims: &SessionClaims) -> Result<String, JwtError> {
@@ -492,14 +500,11 @@ mod tests {
     }
 
     fn claims() -> SessionClaims {
-        let mut claims = SessionClaims::new(
-            Some("user-1".into()),
-            Some("Ada".into()),
-            Some("ada@example.com".into()),
-            Some("https://example.com/ada.png".into()),
-            now(),
-            Duration::days(30),
-        );
+        let mut claims = SessionClaims::issued(now(), Duration::days(30));
+        claims.sub = Some("user-1".into());
+        claims.name = Some("Ada".into());
+        claims.email = Some("ada@example.com".into());
+        claims.picture = Some("https://example.com/ada.png".into());
         claims.jti = Some("8f0c2b5e-1d2a-4c6b-9e3f-0a1b2c3d4e5f".into());
         claims.other.insert("role".into(), Value::from("admin"));
         claims
@@ -557,9 +562,9 @@ mod tests {
     }
 
     #[test]
-    fn new_sets_times_and_a_uuid() {
-        let claims = SessionClaims::new(None, None, None, None, now(), Duration::days(30));
-        assert_ne!(claims.jti, SessionClaims::new(None, None, None, None, now(), Duration::days(30)).jti);
+    fn issued_sets_times_and_a_uuid() {
+        let claims = SessionClaims::issued(now(), Duration::days(30));
+        assert_ne!(claims.jti, SessionClaims::issued(now(), Duration::days(30)).jti);
         assert_eq!(claims.iat, Some(1_750_000_000));
         assert_eq!(claims.exp, Some(1_750_000_000 + 30 * 86_400));
         assert_eq!(claims.expires(), Some(now() + Duration::days(30)));

@@ -177,14 +177,9 @@ fn meaning(claims: &Value) -> Map<String, Value> {
 /// Our claims for `input` (user claims into the fields, the rest into `other`), issued now for `max_age` seconds.
 fn our_claims(input: &Value, max_age: i64) -> SessionClaims {
     let text = |k: &str| input.get(k).and_then(Value::as_str).map(String::from);
-    let mut claims = SessionClaims::new(
-        text("sub"),
-        text("name"),
-        text("email"),
-        text("picture"),
-        Utc::now(),
-        Duration::seconds(max_age),
-    );
+    let mut claims = SessionClaims::issued(Utc::now(), Duration::seconds(max_age));
+    (claims.sub, claims.name, claims.email, claims.picture) =
+        (text("sub"), text("name"), text("email"), text("picture"));
     claims.other = input.as_object().unwrap().clone();
     claims.other.retain(|k, _| !KNOWN.contains(&k.as_str()));
     claims

@@ -92,14 +92,9 @@ async fn mysql_trigger_messages_show_no_row_values() {
 
 #[test]
 fn session_debug_shows_custom_claims_by_name_only() {
-    let mut claims = SessionClaims::new(
-        Some("user-1".into()),
-        Some("Ada".into()),
-        Some("ada@example.com".into()),
-        None,
-        Utc::now(),
-        Duration::days(30),
-    );
+    let mut claims = SessionClaims::issued(Utc::now(), Duration::days(30));
+    (claims.sub, claims.name, claims.email) =
+        (Some("user-1".into()), Some("Ada".into()), Some("ada@example.com".into()));
     claims.other.insert("access_token".into(), json!("SECRET-access"));
     claims.other.insert("provider".into(), json!({ "refresh_token": "SECRET-refresh" }));
     claims.other.insert("roles".into(), json!(["SECRET-role"]));

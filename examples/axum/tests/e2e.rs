@@ -1287,14 +1287,7 @@ async fn a_jwt_session_is_reissued_after_update_age_and_stale_chunks_expire() {
     let user = app.adapter.create_user(NewUser { email: Some("jo@example.com".into()), ..NewUser::default() }).await;
     let user = user.unwrap();
     let issued = |age: Duration| {
-        let claims = SessionClaims::new(
-            Some(user.id.clone()),
-            None,
-            user.email.clone(),
-            None,
-            Utc::now() - age,
-            Duration::days(30),
-        );
+        let claims = SessionClaims::for_user(&user, Utc::now() - age, Duration::days(30));
         jwt::encode(JwtFormat::AuthJsV5, SECRET, name, &claims).unwrap()
     };
 
@@ -1328,7 +1321,7 @@ async fn secret_rotation_reads_tokens_of_the_previous_secret() {
     .await;
     let name = Conventions::AuthJsV5.session_cookie(false);
     let user = app.adapter.create_user(NewUser { email: Some("rot@example.com".into()), ..NewUser::default() }).await;
-    let claims = SessionClaims::new(Some(user.unwrap().id), None, None, None, Utc::now(), Duration::days(30));
+    let claims = SessionClaims::for_user(&user.unwrap(), Utc::now(), Duration::days(30));
     let old = jwt::encode(JwtFormat::AuthJsV5, SECRET, name, &claims).unwrap();
     assert_eq!(get_with_cookies(&app, "/account", &format!("{name}={old}")).await.status(), StatusCode::OK);
     let unknown = jwt::encode(JwtFormat::AuthJsV5, "a third secret", name, &claims).unwrap();
@@ -1343,8 +1336,9 @@ async fn hostile_jwt_cookies_are_signed_out() {
         let name = conventions.session_cookie(false);
         let user = app.adapter.create_user(NewUser { email: Some("h@example.com".into()), ..NewUser::default() }).await;
         let id = user.unwrap().id;
-        let claims = |sub: Option<&str>, at: chrono::DateTime<Utc>| {
-            SessionClaims::new(sub.map(str::to_owned), None, None, None, at, Duration::days(30))
+        let claims = |sub: Option<&str>, at: chrono::DateTime<Utc>| SessionClaims {
+            sub: sub.map(str::to_owned),
+            ..SessionClaims::issued(at, Duration::days(30))
         };
         let valid = jwt::encode(format, SECRET, name, &claims(Some(&id), Utc::now())).unwrap();
         assert_eq!(get_with_cookies(&app, "/account", &format!("{name}={valid}")).await.status(), StatusCode::OK);
