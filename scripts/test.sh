@@ -14,8 +14,9 @@ if [ ! -d tests/interop-prisma/node_modules ] && command -v npm >/dev/null 2>&1;
   npm ci --prefix tests/interop-prisma >&2
 fi
 # nextest does not run doctests: run them first, so the suite's summary closes the output.
-# authjs-core gets its axum and cache features from the adapter's (one feature set for the three crates).
-cargo test --doc -p authjs-core -p authjs-sea-orm-entity -p authjs-sea-orm --features authjs-sea-orm/axum,authjs-sea-orm/cache
+# authjs-core gets its axum and cache features from the adapter's (one feature set for the four crates; the Loco
+# crate's guide is doctests too).
+cargo test --doc -p authjs-core -p authjs-sea-orm-entity -p authjs-sea-orm -p authjs-sea-orm-loco --features authjs-sea-orm/axum,authjs-sea-orm/cache
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast "$@"
 else

@@ -1,27 +1,107 @@
 //! [Loco](https://loco.rs) integration of `authjs-sea-orm`: Auth.js-compatible magic-link sign-in and database
-//! sessions on the `users` table of a Loco app, in four lines.
+//! sessions on the `users` table of a Loco app, in four steps.
 //!
-//! # Loco in four lines
+//! # Loco in four steps
 //!
-//! On an app made by `loco new` (the SaaS starter, SQLite or PostgreSQL):
+//! On an app made by `loco new` (the SaaS starter, SQLite or PostgreSQL), the four steps are about ten lines in six
+//! files: two `Cargo.toml`, `migration/src/lib.rs`, `src/app.rs` and two configs.
 //!
-//! 1. The dependency, in `Cargo.toml` and in `migration/Cargo.toml` (the crate is not on crates.io yet: a path to a
-//!    checkout of this repository, or `git = "<its URL>"`):
+//! 1. The dependency, in the app's `Cargo.toml` and in `migration/Cargo.toml`. The crate is not on crates.io yet: a
+//!    path to a checkout of this repository (below, one beside the app's directory), or `git = "<its URL>"` in both.
+//!    A path is relative to the manifest that holds it, so the migration crate's has one `../` more:
 //!
 //!    ```toml
+//!    # Cargo.toml, [dependencies]
 //!    authjs-sea-orm-loco = { path = "../authjs-sea-orm/loco" }
+//!    ```
+//!
+//!    ```toml
+//!    # migration/Cargo.toml, [dependencies]
+//!    authjs-sea-orm-loco = { path = "../../authjs-sea-orm/loco" }
 //!    ```
 //!
 //! 2. The auth tables, in `migration/src/lib.rs`, after the starter's users migration ([`migration::AuthTables`]):
 //!
-//!    ```ignore
-//!    Box::new(authjs_sea_orm_loco::migration::AuthTables),
+//!    ```rust
+//!    # use sea_orm_migration::prelude::*;
+//!    # mod m20220101_000001_users {
+//!    #     use sea_orm_migration::prelude::*;
+//!    #     #[derive(DeriveMigrationName)]
+//!    #     pub struct Migration;
+//!    #     #[async_trait::async_trait]
+//!    #     impl MigrationTrait for Migration {
+//!    #         async fn up(&self, _manager: &SchemaManager) -> Result<(), DbErr> {
+//!    #             Ok(())
+//!    #         }
+//!    #     }
+//!    # }
+//!    # pub struct Migrator;
+//!    # #[async_trait::async_trait]
+//!    # impl MigratorTrait for Migrator {
+//!    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+//!        vec![
+//!            Box::new(m20220101_000001_users::Migration),
+//!            Box::new(authjs_sea_orm_loco::migration::AuthTables), // this line
+//!            // inject-above (do not remove this comment)
+//!        ]
+//!    }
+//!    # }
 //!    ```
 //!
 //! 3. The initializer, in `initializers()` of `src/app.rs` ([`AuthInitializer`]):
 //!
-//!    ```ignore
-//!    Box::new(authjs_sea_orm_loco::AuthInitializer::loco().with_magic_link_routes()),
+//!    ```rust
+//!    # use std::path::Path;
+//!    # use loco_rs::app::Hooks;
+//!    # use loco_rs::boot::{BootResult, StartMode};
+//!    # use loco_rs::config::Config;
+//!    # use loco_rs::controller::AppRoutes;
+//!    # use loco_rs::environment::Environment;
+//!    # use loco_rs::task::Tasks;
+//!    use loco_rs::prelude::*;
+//!    # mod initializers {
+//!    #     pub mod view_engine {
+//!    #         pub struct ViewEngineInitializer;
+//!    #         #[async_trait::async_trait]
+//!    #         impl loco_rs::app::Initializer for ViewEngineInitializer {
+//!    #             fn name(&self) -> String {
+//!    #                 "view-engine".to_owned()
+//!    #             }
+//!    #         }
+//!    #     }
+//!    # }
+//!    # pub struct App;
+//!
+//!    #[async_trait]
+//!    impl Hooks for App {
+//!        async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
+//!            Ok(vec![
+//!                Box::new(initializers::view_engine::ViewEngineInitializer),
+//!                Box::new(authjs_sea_orm_loco::AuthInitializer::loco().with_magic_link_routes()), // this line
+//!            ])
+//!        }
+//!
+//!        // The starter's other hooks, unchanged.
+//!    #   fn app_name() -> &'static str {
+//!    #       "app"
+//!    #   }
+//!    #   async fn boot(_mode: StartMode, _environment: &Environment, _config: Config) -> Result<BootResult> {
+//!    #       unimplemented!("the starter's create_app::<Self, Migrator>")
+//!    #   }
+//!    #   fn routes(_ctx: &AppContext) -> AppRoutes {
+//!    #       AppRoutes::with_default_routes()
+//!    #   }
+//!    #   async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+//!    #       Ok(())
+//!    #   }
+//!    #   fn register_tasks(_tasks: &mut Tasks) {}
+//!    #   async fn truncate(_ctx: &AppContext) -> Result<()> {
+//!    #       Ok(())
+//!    #   }
+//!    #   async fn seed(_ctx: &AppContext, _base: &Path) -> Result<()> {
+//!    #       Ok(())
+//!    #   }
+//!    }
 //!    ```
 //!
 //! 4. The secret, in `config/development.yaml` and `config/test.yaml` (production reads the `AUTH_SECRET` environment
@@ -35,24 +115,113 @@
 //!
 //! `cargo loco start`, then open `/auth/sign-in`: the form mails a link through the app's Loco mailer (the starter's
 //! development config sends to an SMTP catcher on `localhost:1025`), and the link signs the user in, creating them in
-//! Loco's `users` on the first sign-in. The routes are in [`magic_link`]; the app's own controllers read the user with
-//! the [`SignedIn`] and [`MaybeSignedIn`] extractors:
+//! Loco's `users` on the first sign-in. The routes are in [`magic_link`] (they are not in Loco's route listing: see
+//! [below](#the-auth-routes-and-locos-route-listing)).
 //!
-//! ```
-//! use authjs_sea_orm_loco::{LocoAdapter, SignedIn};
+//! # The app's controllers
+//!
+//! Handlers read the user with the [`SignedIn`] extractor (Loco's 401 when signed out; `Option<SignedIn<_>>` is
+//! `None` then instead) or [`MaybeSignedIn`]. `SignedIn` holds a [`CurrentSession`] and derefs to it:
+//! `signed_in.user` is the Auth.js user ([`authjs_sea_orm::AdapterUser`]: `id`, `name`, `email`, `email_verified`,
+//! `image`) and, with [`LocoAdapter`], `signed_in.user.extra` is the whole `users` row; `SignedIn(current)` in the
+//! argument's pattern gives the [`CurrentSession`] itself.
+//!
+//! ```rust
+//! // src/controllers/me.rs
+//! use authjs_sea_orm_loco::{LocoAdapter, MaybeSignedIn, SignedIn};
 //! use loco_rs::prelude::*;
 //!
-//! async fn me(SignedIn(current): SignedIn<LocoAdapter>) -> Result<Response> {
-//!     let user = &current.user.extra; // the whole `users` row
-//!     format::json(serde_json::json!({ "pid": user.pid, "name": user.name, "email": user.email }))
+//! #[debug_handler(state = AppContext)]
+//! async fn me(signed_in: SignedIn<LocoAdapter>) -> Result<Response> {
+//!     let user = &signed_in.user.extra;
+//!     format::json(data!({ "pid": user.pid, "name": user.name, "email": user.email }))
+//! }
+//!
+//! #[debug_handler(state = AppContext)]
+//! async fn hello(MaybeSignedIn(current): MaybeSignedIn<LocoAdapter>) -> Result<Response> {
+//!     let name = current.map_or_else(|| "stranger".to_owned(), |current| current.user.extra.name);
+//!     format::text(&format!("Hello, {name}"))
 //! }
 //!
 //! pub fn routes() -> Routes {
-//!     Routes::new().add("/api/me", get(me))
+//!     Routes::new().prefix("/api").add("/me", get(me)).add("/hello", get(hello))
 //! }
 //! ```
 //!
-//! # What the four lines give
+//! with `.add_route(controllers::me::routes())` in `routes()` of `src/app.rs`, as for any Loco controller.
+//!
+//! Loco's habitual `#[debug_handler]` takes the handler's state from a `State<…>` argument, and assumes `()` when
+//! there is none; the extractors of this crate read Loco's `AppContext`, so a handler without `State` needs
+//! `#[debug_handler(state = AppContext)]` (or no attribute).
+//!
+//! **The row is this crate's model, not the app's.** `signed_in.user.extra` is [`entities::users::Model`]: the same
+//! row and columns as the starter's `models::_entities::users::Model`, but another type, without the app's methods
+//! and views. It is not `Serialize` (nor is its `Debug` complete): it holds the password hash, the API key and the
+//! reset and verification tokens, so `format::json(&signed_in.user.extra)` does not compile rather than send them.
+//! Pick the fields as above, or load the app's own model (one query), as the starter's `current` handler does with
+//! its JWT's `pid`, and answer with one of its views (the starter's `Model` is `Serialize`, password hash
+//! included):
+//!
+//! ```rust
+//! # mod models {
+//! #     pub mod _entities {
+//! #         pub mod users {
+//! #             use loco_rs::model::{ModelError, ModelResult};
+//! #             use sea_orm::entity::prelude::*;
+//! #             #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+//! #             #[sea_orm(table_name = "users")]
+//! #             pub struct Model {
+//! #                 #[sea_orm(primary_key)]
+//! #                 pub id: i64,
+//! #                 pub pid: Uuid,
+//! #                 pub email: String,
+//! #                 pub name: String,
+//! #             }
+//! #             #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+//! #             pub enum Relation {}
+//! #             impl ActiveModelBehavior for ActiveModel {}
+//! #             impl Model {
+//! #                 pub async fn find_by_pid(db: &DatabaseConnection, pid: &str) -> ModelResult<Self> {
+//! #                     let pid = Uuid::parse_str(pid).map_err(|e| ModelError::Any(e.into()))?;
+//! #                     let user = Entity::find().filter(Column::Pid.eq(pid)).one(db).await?;
+//! #                     user.ok_or(ModelError::EntityNotFound)
+//! #                 }
+//! #             }
+//! #         }
+//! #     }
+//! # }
+//! # mod views {
+//! #     pub mod auth {
+//! #         #[derive(serde::Serialize)]
+//! #         pub struct CurrentResponse {
+//! #             pub pid: String,
+//! #             pub name: String,
+//! #             pub email: String,
+//! #         }
+//! #         impl CurrentResponse {
+//! #             pub fn new(user: &crate::models::_entities::users::Model) -> Self {
+//! #                 let (pid, name, email) = (user.pid.to_string(), user.name.clone(), user.email.clone());
+//! #                 Self { pid, name, email }
+//! #             }
+//! #         }
+//! #     }
+//! # }
+//! // src/controllers/me.rs, in the app
+//! use authjs_sea_orm_loco::{LocoAdapter, SignedIn};
+//! use loco_rs::prelude::*;
+//!
+//! use crate::models::_entities::users;
+//! use crate::views::auth::CurrentResponse;
+//!
+//! #[debug_handler]
+//! async fn current(State(ctx): State<AppContext>, signed_in: SignedIn<LocoAdapter>) -> Result<Response> {
+//!     let user = users::Model::find_by_pid(&ctx.db, &signed_in.user.extra.pid.to_string()).await?;
+//!     format::json(CurrentResponse::new(&user))
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # What the four steps give
 //!
 //! - [`migration::AuthTables`] creates `accounts`, `sessions`, `verification_tokens` and `authenticators` with
 //!   `user_id` referring to the starter's `users.id` (`ON DELETE CASCADE`), as a frozen snapshot.
@@ -70,6 +239,23 @@
 //! The session cookie is Auth.js's (`authjs.session-token`, or next-auth v4's `next-auth.session-token`), holding a
 //! database session's token or, with `session_strategy: jwt`, an Auth.js session JWT; so a Next.js app using Auth.js
 //! on the same tables and secret accepts it, and the reverse. [`SignedIn`] and [`MaybeSignedIn`] follow the strategy.
+//!
+//! # The `/auth/*` routes and Loco's route listing
+//!
+//! `cargo loco start` logs the app's routes as it builds its router, and `cargo loco routes` prints them: both list
+//! what `Hooks::routes` returns (the app's `AppRoutes`), so the magic-link routes are not there, though they answer.
+//! [`AuthInitializer`] merges them into the router in `Initializer::after_routes`, the one place loco-rs (1.2) gives
+//! an initializer to add routes, after Loco has built the app's routes and wrapped them in its middleware. That is
+//! on purpose: they get their own copy of Loco's configured middleware, under a layer that takes the magic link's
+//! query out of the URI before Loco's logger sees it ([`magic_link`]); routes in `AppRoutes` would sit inside that
+//! logger, and their links would be logged. They are:
+//!
+//! | route | |
+//! |---|---|
+//! | `GET`, `POST` `/auth/sign-in` | [`magic_link::SIGN_IN_PATH`] |
+//! | `GET` `/auth/callback/email` | [`magic_link::CALLBACK_PATH`] |
+//! | `POST` `/auth/sign-out` | [`magic_link::SIGN_OUT_PATH`] |
+//! | `GET` `/auth/session` | [`magic_link::SESSION_PATH`] |
 //!
 //! # Settings
 //!
@@ -127,7 +313,7 @@ pub type LocoTables = Tables<
 >;
 
 /// The adapter on [`LocoTables`]: what [`Auth`], [`SignedIn`] and [`MaybeSignedIn`] name. A signed-in request's
-/// `user.extra` is the whole `users` row ([`entities::users::Model`]).
+/// `user.extra` is the whole `users` row as this crate's [`entities::users::Model`] (not the app's own model).
 pub type LocoAdapter = SeaOrmAdapter<LocoTables>;
 
 /// The prefix of secrets meant for development and tests only (`insecure-development-secret` in the configs of the
@@ -467,7 +653,8 @@ fn rejection(rejection: AuthRejection) -> Error {
 /// signed out; `Option<SignedIn<A>>` is `None` then instead.
 ///
 /// `A` is the adapter of the [`AuthInitializer`]: [`LocoAdapter`] on a Loco starter's tables, whose
-/// `session.user.extra` is the whole `users` row. `Debug` shows the user's Auth.js fields, not the extra columns.
+/// `signed_in.user.extra` (through `Deref`) is the whole `users` row, as this crate's [`entities::users::Model`] (see
+/// [the guide](crate#the-apps-controllers)). `Debug` shows the user's Auth.js fields, not the extra columns.
 pub struct SignedIn<A: Adapter = SeaOrmAdapter>(pub CurrentSession<A>);
 
 impl<A: Adapter> Clone for SignedIn<A> {

@@ -2,4 +2,3 @@ mod models;
 mod requests;
 mod tasks;
 mod views;
-mod workers;
