@@ -121,6 +121,27 @@ pub enum IdKind {
     AutoIncrement,
 }
 
+/// The `insert_values` and `update_values` hooks of the table traits, with their defaults (no value).
+macro_rules! row_hooks {
+    (insert_values $(, $($rest:tt)*)?) => {
+        /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than
+        /// the database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
+        fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+            let _ = backend;
+            Vec::new()
+        }
+        $(row_hooks!($($rest)*);)?
+    };
+    (update_values) => {
+        /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
+        /// default.
+        fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
+            let _ = backend;
+            Vec::new()
+        }
+    };
+}
+
 /// The user table (`user` by default).
 pub trait UserTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// What reads return beside the Auth.js fields, in [`AdapterUser::extra`](crate::AdapterUser::extra): `()` for
@@ -203,19 +224,7 @@ pub trait AccountTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// OAuth session state.
     const SESSION_STATE: Self::Column;
 
-    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
-    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
-    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
-
-    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
-    /// default.
-    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
+    row_hooks!(insert_values, update_values);
 }
 
 /// The session table (`session` by default).
@@ -227,19 +236,7 @@ pub trait SessionTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>> {
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
 
-    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
-    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
-    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
-
-    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
-    /// default.
-    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
+    row_hooks!(insert_values, update_values);
 }
 
 /// The verification token table (`verificationToken` by default).
@@ -251,12 +248,7 @@ pub trait VerificationTokenTable: EntityTrait<ActiveModel: TryIntoModel<Self::Mo
     /// Expiry (a date column).
     const EXPIRES: Self::Column;
 
-    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
-    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
-    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
+    row_hooks!(insert_values);
 }
 
 /// The authenticator table (`authenticator` by default).
@@ -278,19 +270,7 @@ pub trait AuthenticatorTable: EntityTrait<ActiveModel: TryIntoModel<Self::Model>
     /// Transports.
     const TRANSPORTS: Self::Column;
 
-    /// Values of other columns written with every new row: a key or timestamps the app's ORM fills rather than the
-    /// database (Prisma's `@default(cuid())`, `@default(now())`, `@updatedAt`), say. None by default.
-    fn insert_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
-
-    /// Values written on every update of a row beside the changed fields (Prisma's `@updatedAt`, say). None by
-    /// default.
-    fn update_values(backend: DbBackend) -> Vec<(Self::Column, Value)> {
-        let _ = backend;
-        Vec::new()
-    }
+    row_hooks!(insert_values, update_values);
 }
 
 /// The five tables an adapter works on.

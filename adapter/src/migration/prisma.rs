@@ -49,27 +49,56 @@ pub fn sql(backend: DbBackend) -> &'static str {
     }
 }
 
-/// Creates the Prisma preset's tables ([`sql`]); `down` drops them.
-pub struct Migration;
+/// A Prisma preset's migration `$migration` named `$name`: `up` adopts the tables of `$set` if they exist, else runs
+/// `sql` of the module; `down` forgets an adoption, else drops `TABLES`. Also the module's `migrations()` and
+/// `Migrator`.
+macro_rules! preset_migration {
+    ($(#[$doc:meta])* $name:literal, $set:expr, $what:literal) => {
+        $(#[$doc])*
+        pub struct Migration;
 
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261127_000002_create_prisma_auth_tables"
-    }
+        impl MigrationName for Migration {
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+
+        // `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
+        #[allow(elided_lifetimes_in_paths)]
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                create_or_adopt(manager, self.name(), $set, sql).await
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                drop_unless_adopted(manager, TABLES).await
+            }
+        }
+
+        #[doc = concat!("The ", $what, " migrations, oldest first, to include in an application's `Migrator`.")]
+        pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+            vec![Box::new(Migration)]
+        }
+
+        #[doc = concat!("A migrator that runs only the ", $what, " migrations.")]
+        pub struct Migrator;
+
+        #[async_trait::async_trait]
+        impl MigratorTrait for Migrator {
+            fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+                migrations()
+            }
+        }
+    };
 }
 
-// `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
-#[allow(elided_lifetimes_in_paths)]
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create_or_adopt(manager, self.name(), TableSet::Prisma, sql).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_unless_adopted(manager, TABLES).await
-    }
-}
+preset_migration!(
+    /// Creates the Prisma preset's tables ([`sql`]); `down` drops them.
+    "m20261127_000002_create_prisma_auth_tables",
+    TableSet::Prisma,
+    "Prisma preset's"
+);
 
 /// `up` of a Prisma preset migration: adopts the tables of `set` if they exist, else runs `sql`.
 async fn create_or_adopt(
@@ -97,21 +126,6 @@ async fn drop_unless_adopted(manager: &SchemaManager<'_>, tables: [&str; 5]) -> 
         manager.drop_table(Table::drop().table(Alias::new(*table)).to_owned()).await?;
     }
     Ok(())
-}
-
-/// The Prisma preset's migrations, oldest first, to include in an application's `Migrator`.
-pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(Migration)]
-}
-
-/// A migrator that runs only the Prisma preset's migrations.
-pub struct Migrator;
-
-#[async_trait::async_trait]
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        migrations()
-    }
 }
 
 /// The migration for next-auth v4's Prisma schema ([`PrismaV4Tables`](crate::prisma::PrismaV4Tables)): the models of
@@ -144,42 +158,12 @@ pub mod v4 {
         }
     }
 
-    /// Creates the tables of next-auth v4's Prisma schema ([`sql`]), or adopts them; `down` drops them.
-    pub struct Migration;
-
-    impl MigrationName for Migration {
-        fn name(&self) -> &str {
-            "m20261127_000003_create_prisma_v4_auth_tables"
-        }
-    }
-
-    // `async_trait` expands the elided `SchemaManager<'_>` lifetime itself.
-    #[allow(elided_lifetimes_in_paths)]
-    #[async_trait::async_trait]
-    impl MigrationTrait for Migration {
-        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-            create_or_adopt(manager, self.name(), TableSet::PrismaV4, sql).await
-        }
-
-        async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-            drop_unless_adopted(manager, TABLES).await
-        }
-    }
-
-    /// The v4 preset's migrations, oldest first, to include in an application's `Migrator`.
-    pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Migration)]
-    }
-
-    /// A migrator that runs only the v4 preset's migrations.
-    pub struct Migrator;
-
-    #[async_trait::async_trait]
-    impl MigratorTrait for Migrator {
-        fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-            migrations()
-        }
-    }
+    preset_migration!(
+        /// Creates the tables of next-auth v4's Prisma schema ([`sql`]), or adopts them; `down` drops them.
+        "m20261127_000003_create_prisma_v4_auth_tables",
+        TableSet::PrismaV4,
+        "v4 preset's"
+    );
 }
 
 #[cfg(test)]
