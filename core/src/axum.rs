@@ -180,7 +180,7 @@ impl AuthConfig {
         self.previous_secrets = secrets.collect();
         if self.secret.len() < jwt::RECOMMENDED_SECRET_LEN {
             tracing::warn!(
-                "authjs-sea-orm: the secret is shorter than {} bytes; Auth.js recommends 32 random bytes \
+                "authjs-core: the secret is shorter than {} bytes; Auth.js recommends 32 random bytes \
                  (`npx auth secret` or `openssl rand -base64 32`)",
                 jwt::RECOMMENDED_SECRET_LEN
             );
@@ -675,6 +675,23 @@ pub fn normalize_email(email: &str) -> Result<String> {
     Ok(address)
 }
 
+/// `text` escaped for HTML text and attribute values (`&`, `<`, `>`, `"`, `'`), for pages that show an address or
+/// put a token in a form.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `sha256_hex(token + secret)`: how Auth.js stores a verification token.
 pub fn hash_token(token: &str, secret: &str) -> String {
     let mut hasher = Sha256::new();
@@ -900,6 +917,11 @@ mod tests {
         assert_eq!(ok(&longest).as_deref(), Some(longest.as_str()));
         assert!(normalize_email(&format!("{longest}b")).is_err());
         assert!(normalize_email(&"a".repeat(100_000)).is_err());
+    }
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 
     #[test]

@@ -54,20 +54,7 @@ pub(crate) async fn security_headers(State(csp): State<HeaderValue>, mut respons
 }
 
 /// Escapes text for HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use authjs_sea_orm::axum::html_escape as escape;
 
 fn layout(config: &Config, title: &str, body: &str) -> Html<String> {
     layout_named(&config.app_name, title, body)
@@ -267,14 +254,4 @@ pub(crate) fn not_found(config: &Config) -> (StatusCode, Html<String>) {
 pub(crate) fn internal() -> (StatusCode, Html<String>) {
     let body = "<h1>Something went wrong</h1><div class=\"card error\"><p>Please try again.</p></div>";
     (StatusCode::INTERNAL_SERVER_ERROR, layout_named("Home", "Error", body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_html() {
-        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
-    }
 }

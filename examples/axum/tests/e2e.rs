@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use example_axum::{Config, GithubConfig, LinkLimit};
-use reqwest::cookie::{CookieStore, Jar};
+use reqwest::cookie::Jar;
 use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, RETRY_AFTER, SET_COOKIE, X_FRAME_OPTIONS};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
@@ -30,7 +30,7 @@ use url::Url;
 
 mod common;
 
-use common::{RecordingMailer, SECRET, SESSION_COOKIE, hidden_field, location, query_param};
+use common::{Browser, RecordingMailer, SECRET, SESSION_COOKIE, hidden_field, location, query_param};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness
@@ -135,57 +135,6 @@ impl TestApp {
 
     async fn verification_token_count(&self) -> u64 {
         verification_token::Entity::find().count(self.adapter.connection()).await.unwrap()
-    }
-}
-
-/// A browser: a cookie store, redirects followed by hand.
-struct Browser {
-    client: reqwest::Client,
-    jar: Arc<Jar>,
-    base: Url,
-}
-
-impl Browser {
-    fn url(&self, path_or_url: &str) -> Url {
-        self.base.join(path_or_url).unwrap()
-    }
-
-    async fn get(&self, path_or_url: &str) -> reqwest::Response {
-        self.client.get(self.url(path_or_url)).send().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(fields).send().await.unwrap()
-    }
-
-    /// Follows redirects (across hosts) with GET, up to 10 hops.
-    async fn follow(&self, mut response: reqwest::Response) -> reqwest::Response {
-        for _ in 0..10 {
-            if !response.status().is_redirection() {
-                return response;
-            }
-            let next = response.url().join(&location(&response)).unwrap();
-            response = self.client.get(next).send().await.unwrap();
-        }
-        panic!("too many redirects");
-    }
-
-    /// The CSRF token of the home page's forms.
-    async fn csrf_token(&self) -> String {
-        let html = self.get("/").await.text().await.unwrap();
-        hidden_field(&html, "csrf_token").expect("the page has a CSRF field")
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        let header = self.jar.cookies(&self.base)?;
-        header.to_str().unwrap().split("; ").find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
-    }
-
-    fn session_token(&self) -> Option<String> {
-        self.cookie(SESSION_COOKIE)
     }
 }
 

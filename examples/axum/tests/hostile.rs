@@ -27,7 +27,7 @@ use authjs_sea_orm_tests::{Backend, EmptyDb, TestDb};
 use axum::http::{HeaderValue, StatusCode};
 use chrono::{Duration, Utc};
 use example_axum::Config;
-use reqwest::cookie::{CookieStore, Jar};
+use reqwest::cookie::Jar;
 use reqwest::header::COOKIE;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
@@ -41,7 +41,7 @@ use url::Url;
 
 mod common;
 
-use common::{RecordingMailer, SECRET, SESSION_COOKIE, hidden_field, location, query_param};
+use common::{Browser, RecordingMailer, SECRET, SESSION_COOKIE, location, query_param};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness
@@ -202,41 +202,6 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&response), "/account");
         self.signed_in_user(browser).await.expect("signed in")
-    }
-}
-
-/// A browser: a cookie store, redirects not followed.
-struct Browser {
-    client: reqwest::Client,
-    jar: Arc<Jar>,
-    base: Url,
-}
-
-impl Browser {
-    fn url(&self, path_or_url: &str) -> Url {
-        self.base.join(path_or_url).unwrap()
-    }
-
-    async fn get(&self, path_or_url: &str) -> reqwest::Response {
-        self.client.get(self.url(path_or_url)).send().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(fields).send().await.unwrap()
-    }
-
-    /// The CSRF token of the home page's forms.
-    async fn csrf_token(&self) -> String {
-        let html = self.get("/").await.text().await.unwrap();
-        hidden_field(&html, "csrf_token").expect("the page has a CSRF field")
-    }
-
-    fn session_token(&self) -> Option<String> {
-        let header = self.jar.cookies(&self.base)?;
-        header.to_str().unwrap().split("; ").find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (k == SESSION_COOKIE).then(|| v.to_owned())
-        })
     }
 }
 

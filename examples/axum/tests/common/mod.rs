@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use authjs_sea_orm::SeaOrmAdapter;
 use example_axum::mail::{MagicLinkEmail, Mailer};
 use example_axum::{BoxError, Config};
-use reqwest::cookie::Jar;
+use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::LOCATION;
 use sea_orm::DatabaseConnection;
 use url::Url;
@@ -111,4 +111,55 @@ pub(crate) fn hidden_field(html: &str, name: &str) -> Option<String> {
 /// The value of the query parameter `name` of `url`.
 pub(crate) fn query_param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// A browser: a cookie store; redirects are not followed, except by [`Browser::follow`].
+pub(crate) struct Browser {
+    pub(crate) client: reqwest::Client,
+    pub(crate) jar: Arc<Jar>,
+    pub(crate) base: Url,
+}
+
+impl Browser {
+    pub(crate) fn url(&self, path_or_url: &str) -> Url {
+        self.base.join(path_or_url).unwrap()
+    }
+
+    pub(crate) async fn get(&self, path_or_url: &str) -> reqwest::Response {
+        self.client.get(self.url(path_or_url)).send().await.unwrap()
+    }
+
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+
+    /// Follows redirects (across hosts) with GET, up to 10 hops.
+    pub(crate) async fn follow(&self, mut response: reqwest::Response) -> reqwest::Response {
+        for _ in 0..10 {
+            if !response.status().is_redirection() {
+                return response;
+            }
+            let next = response.url().join(&location(&response)).unwrap();
+            response = self.client.get(next).send().await.unwrap();
+        }
+        panic!("too many redirects");
+    }
+
+    /// The CSRF token of the home page's forms.
+    pub(crate) async fn csrf_token(&self) -> String {
+        let html = self.get("/").await.text().await.unwrap();
+        hidden_field(&html, "csrf_token").expect("the page has a CSRF field")
+    }
+
+    pub(crate) fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.base)?;
+        header.to_str().unwrap().split("; ").find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    pub(crate) fn session_token(&self) -> Option<String> {
+        self.cookie(SESSION_COOKIE)
+    }
 }
