@@ -243,11 +243,6 @@ impl SessionTable for v4::session::Entity {
     }
 }
 
-impl VerificationTokenTable for v4::verification_token::Entity {
-    const IDENTIFIER: v4::verification_token::Column = v4::verification_token::Column::Identifier;
-    const TOKEN: v4::verification_token::Column = v4::verification_token::Column::Token;
-    const EXPIRES: v4::verification_token::Column = v4::verification_token::Column::Expires;
-}
 
 #[cfg(test)]
 mod tests {

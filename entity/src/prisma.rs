@@ -449,41 +449,6 @@ pub mod v4 {
     }
 
     /// The `VerificationToken` table of the v4 schema: no primary key; `token` and `(identifier, token)` unique,
-    /// which this entity uses as its key.
-    pub mod verification_token {
-        use sea_orm::entity::prelude::*;
-
-        use crate::Timestamp;
-
-        /// A row of `VerificationToken`.
-        #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
-        #[sea_orm(table_name = "VerificationToken")]
-        pub struct Model {
-            /// Who the token is for.
-            #[sea_orm(primary_key, auto_increment = false)]
-            pub identifier: String,
-            /// The hashed token (secret), unique.
-            #[sea_orm(primary_key, auto_increment = false)]
-            pub token: String,
-            /// Expiry.
-            #[sea_orm(column_type = "Timestamp")]
-            pub expires: Timestamp,
-        }
-
-        impl std::fmt::Debug for Model {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Model")
-                    .field("identifier", &self.identifier)
-                    .field("token", &crate::REDACTED)
-                    .field("expires", &self.expires)
-                    .finish()
-            }
-        }
-
-        /// Relations of `VerificationToken`.
-        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-        pub enum Relation {}
-
-        impl ActiveModelBehavior for ActiveModel {}
-    }
+    /// which the entity uses as its key. The same columns as v5's: the same entity.
+    pub use super::verification_token;
 }
