@@ -93,13 +93,15 @@
 //!
 //! Like `DrizzleAdapter(db, { usersTable, ... })`, the adapter works on your own tables: implement the [`schema`]
 //! traits on your SeaORM entities and swap them in with [`SeaOrmAdapter::with_users`] and its siblings (other
-//! names, a PostgreSQL schema, integer or uuid user ids, extra user columns).
+//! names, a PostgreSQL schema, integer or uuid user ids, extra user columns). Guide:
+//! [custom tables](guide::custom_tables).
 //!
 //! # Prisma
 //!
 //! A Next.js app on `@auth/prisma-adapter` keeps its users in Prisma's tables (`User`, `Account`, ...):
 //! `SeaOrmAdapter::<prisma::PrismaTables>::with_schema(db)` works on them, writing ids, timestamps and dates as
-//! Prisma's client does; [`prisma::PrismaV4Tables`] is next-auth v4's schema. See [`prisma`].
+//! Prisma's client does; [`prisma::PrismaV4Tables`] is next-auth v4's schema. See [`prisma`], and for a database a
+//! Drizzle or Prisma app created already, the guide [joining an existing Next.js app](guide::adoption).
 //!
 //! # Axum
 //!
@@ -112,13 +114,23 @@
 //! With the `cache` feature, `cache::CachedAdapter` (from `authjs-core`) wraps any adapter and answers
 //! `get_session_and_user` from memory for a set time-to-live; this process's own writes (sign-out, session and user
 //! updates and deletes) are seen at once, other processes' within the time-to-live. It is an [`Adapter`] itself, so
-//! it goes wherever the adapter went (the `cache` module runs one on SQLite).
+//! it goes wherever the adapter went (the `cache` module runs one on SQLite; `authjs-core`'s
+//! [guides](authjs_core::guide) tell how to choose its time-to-live).
 //!
 //! # Migrations
 //!
 //! The [`migration`] module (default feature `migration`) creates the tables: `Migrator::up(&db, None)`, or splice
 //! `migration::migrations()` into your application's own `Migrator` so that one `seaql_migrations` table tracks
 //! both. It also creates custom tables with the Auth.js column types, for a migration of your own.
+//!
+//! # Guides
+//!
+//! The [`guide`] pages, every Rust snippet in them a doctest: [custom tables](guide::custom_tables),
+//! [joining an existing Next.js app](guide::adoption) (Drizzle or Prisma, and what differs between the two sides),
+//! [transaction poolers](guide::transaction_poolers), [security](guide::security) and
+//! [reliability](guide::reliability) (each claim with the test that holds it), [performance](guide::performance).
+//! `authjs-core`'s [guides](authjs_core::guide) cover the Auth.js side: JWT sessions, the session cache, the security
+//! of sessions, CSRF and magic links.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -171,6 +183,34 @@ mod connect;
 mod convert;
 mod dialect;
 mod error;
+pub mod guide {
+    //! Guides (each a page of `adapter/docs/`, every Rust snippet in it a doctest).
+    //!
+    //! The Auth.js side's guides (JWT sessions, the session cache, the security of sessions, CSRF and magic links)
+    //! are `authjs-core`'s: [`authjs_core::guide`]. Loco apps: the `authjs-sea-orm-loco` crate's documentation.
+
+    #[cfg(feature = "migration")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
+    #[doc = include_str!("../docs/custom-tables.md")]
+    pub mod custom_tables {}
+
+    #[cfg(feature = "migration")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
+    #[doc = include_str!("../docs/adoption.md")]
+    pub mod adoption {}
+
+    #[doc = include_str!("../docs/transaction-poolers.md")]
+    pub mod transaction_poolers {}
+
+    #[doc = include_str!("../docs/security.md")]
+    pub mod security {}
+
+    #[doc = include_str!("../docs/reliability.md")]
+    pub mod reliability {}
+
+    #[doc = include_str!("../docs/performance.md")]
+    pub mod performance {}
+}
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub mod jwt {
@@ -190,6 +230,11 @@ mod table_macros;
 pub use authjs_core as core;
 /// The SeaORM entities of the Auth.js tables (the `authjs-sea-orm-entity` crate).
 pub use authjs_sea_orm_entity as entity;
+
+/// The repository's README: its Rust snippets are doctests of this crate (they use the `axum` feature).
+#[cfg(all(doctest, feature = "axum"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// The conversions the conformance harness uses to read mapped tables without the adapter. Not part of the API: it
 /// may change in any release.

@@ -17,6 +17,12 @@
 //! | `cache` | the `cache` module: `CachedAdapter`, an in-process cache of `get_session_and_user` around any adapter (moka) |
 //!
 //! No feature pulls in a database crate (CI checks the dependency tree).
+//!
+//! # Guides
+//!
+//! The [`guide`] pages, every Rust snippet in them a doctest: [JWT sessions](guide::jwt_sessions) (a Next.js app's
+//! `strategy: "jwt"` sessions, v5 and v4), the [session cache](guide::session_cache), and the
+//! [security](guide::security) of sessions, CSRF and magic links, each claim with the test that holds it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -28,6 +34,26 @@ pub mod axum;
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
 mod error;
+pub mod guide {
+    //! Guides to the Auth.js side (each a page of `core/docs/`, every Rust snippet in it a doctest). The storage
+    //! side's (custom tables, joining a Drizzle or Prisma app, transaction poolers, the security and reliability of
+    //! the stored rows) are `authjs-sea-orm`'s, in its `guide` module.
+
+    #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+    #[doc = include_str!("../docs/jwt-sessions.md")]
+    pub mod jwt_sessions {}
+
+    #[cfg(all(feature = "axum", feature = "cache"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "axum", feature = "cache"))))]
+    #[doc = include_str!("../docs/session-cache.md")]
+    pub mod session_cache {}
+
+    #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+    #[doc = include_str!("../docs/security.md")]
+    pub mod security {}
+}
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub mod jwt;
