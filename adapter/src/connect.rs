@@ -68,7 +68,7 @@ impl Backend {
 /// client's statement with this call's values and return its rows, silently. sqlx's `statement_cache_capacity(0)`,
 /// the usual advice, does not avoid it: sqlx 0.9 still names every statement. Behind such a pooler, build the adapter
 /// with [`SeaOrmAdapter::behind_transaction_pooler`](crate::SeaOrmAdapter::behind_transaction_pooler) and migrate on
-/// a direct URL (all three set-ups are tested; see the README's Backends section).
+/// a direct URL (all three set-ups are tested; see the transaction poolers guide, `guide::transaction_poolers`).
 pub fn connect_options(url: &str) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url);
     opts.sqlx_logging_level(log::LevelFilter::Debug);

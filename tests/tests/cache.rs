@@ -98,7 +98,7 @@ async fn own_writes_are_seen_at_once(backend: Backend) {
 }
 
 /// A sign-out by another process (here: a raw SQL `DELETE`, and a second adapter without the cache) is seen once
-/// the time-to-live has passed, and not before: the staleness bound the README states.
+/// the time-to-live has passed, and not before: the staleness bound the session cache guide (`core/docs/session-cache.md`) states.
 async fn sign_out_elsewhere_is_seen_within_the_ttl(backend: Backend) {
     let Some(t) = TestDb::new(backend).await else { return };
     let ttl = Duration::from_millis(1500);

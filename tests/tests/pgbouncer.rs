@@ -1,5 +1,5 @@
 //! PostgreSQL through PgBouncer 1.18 (Debian 12's package; `scripts/test-databases.sh` starts one in each pooling
-//! mode): what the README's Backends section says about poolers, measured.
+//! mode): what the transaction poolers guide (`adapter/docs/transaction-poolers.md`) says about poolers, measured.
 //!
 //! - Session mode: 16 concurrent callers, each running statements of 7 different texts, get exactly their own
 //!   results (the conformance suite also runs through it: `conformance.rs`, `pgbouncer_session::` modules).
@@ -7,7 +7,7 @@
 //!   exchange, so PgBouncer (before 1.21, or with `max_prepared_statements = 0`) sends the two exchanges to different
 //!   server connections: "prepared statement ... does not exist / already exists", and calls answered by another
 //!   client's statement with the same name. sqlx's `statement_cache_capacity(0)` does not change that. When this test
-//!   fails because the load succeeds, a new sqlx or sea-orm made transaction pooling work: update the README.
+//!   fails because the load succeeds, a new sqlx or sea-orm made transaction pooling work: update the transaction poolers guide.
 //! - Transaction mode, the adapter `behind_transaction_pooler` (each statement unnamed in its own transaction): every
 //!   call of 16 concurrent callers, and their own queries on `adapter.connection()`, get their own rows (the conformance suite and the concurrency cases also run there:
 //!   `pgbouncer_transaction::` modules).
@@ -109,7 +109,7 @@ async fn transaction_mode_breaks_sqlx_statements() {
         );
         assert!(
             outcome.ok < TASKS * CALLS,
-            "every call succeeded through transaction pooling (cache off: {cache_off}): update the README"
+            "every call succeeded through transaction pooling (cache off: {cache_off}): update the transaction poolers guide"
         );
         assert!(
             outcome.errors.iter().all(|e| e.contains("prepared statement")),

@@ -4,7 +4,7 @@
 //!   inserts (exactly one wins, the others get the typed conflict), and a sustained mixed load of 16 workers.
 //! - Faults: the database becomes unreachable in the middle of a load (every connection cut and new ones refused, by
 //!   a TCP proxy between the adapter and the server) and comes back; pool exhaustion times out.
-//! - Bad input: each case is a faithful round trip or a typed error, per backend (the table in the README).
+//! - Bad input: each case is a faithful round trip or a typed error, per backend (the table in `adapter/docs/reliability.md`).
 //! - Secrets: no token value in `Debug`, `Display`, error messages or trace-level logs through a full flow.
 #![allow(clippy::unwrap_used)]
 
@@ -363,7 +363,7 @@ async fn session_expiring(t: &TestDb, user_id: &str, expires: DateTime<Utc>) -> 
     result
 }
 
-/// Every bad-input case, with the behaviour documented per backend in the README.
+/// Every bad-input case, with the behaviour documented per backend in `adapter/docs/reliability.md`.
 async fn bad_input(backend: Backend) {
     use Outcome::*;
     let Some(t) = TestDb::new(backend).await else { return };

@@ -52,7 +52,7 @@ pub use spec::{TableSet, table_names};
 
 /// The table recording adopted tables: one row per table (`table_name`, `origin`, `migration`, `adopted_at` in
 /// epoch seconds, `indexes` this crate added, space-separated). Created on the first adoption, dropped when the
-/// adoption is rolled back. Keep it out of drizzle-kit's reach with `tablesFilter` (see the README).
+/// adoption is rolled back. Keep it out of drizzle-kit's reach with `tablesFilter` (see the adoption guide, `guide::adoption`).
 pub const RECORD_TABLE: &str = "authjs_sea_orm_adoption";
 
 /// What created the tables that were adopted, as far as their index names tell.
