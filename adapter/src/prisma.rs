@@ -243,7 +243,6 @@ impl SessionTable for v4::session::Entity {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
