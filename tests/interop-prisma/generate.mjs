@@ -20,7 +20,7 @@ for (const [source, prefix] of [["schema.prisma", ""], ["schema-v4.prisma", "v4-
       .replaceAll("/*TEXT*/", provider === "mysql" ? "@db.Text" : "")
     const file = join(dir, `${prefix}${provider}.prisma`)
     writeFileSync(file, schema)
-    execFileSync(join(here, "node_modules", ".bin", "prisma"), ["generate", "--schema", file], {
+    execFileSync(join(here, "..", "node_modules", ".bin", "prisma"), ["generate", "--schema", file], {
       cwd: here,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || "/bin/false" },

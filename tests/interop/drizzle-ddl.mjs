@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const out = mkdtempSync(join(tmpdir(), "authjs-drizzle-ddl-"))
 try {
   execFileSync(
-    join(here, "node_modules", ".bin", "drizzle-kit"),
+    join(here, "..", "node_modules", ".bin", "drizzle-kit"),
     ["generate", "--dialect", dialects[dialect], "--schema", `drizzle-kit/schema.${dialect}.mjs`, "--out", out],
     { cwd: here, stdio: ["ignore", "ignore", "inherit"] },
   )

@@ -4,7 +4,7 @@
 // stdin: a JSON array of strings. stdout: one JSON line, an array of `{"ok": normalized}` or `{"error": message}`.
 // @auth/core does not export this module, so it is imported by its file path.
 import { readFileSync } from "node:fs"
-import { defaultNormalizer } from "./node_modules/@auth/core/lib/actions/signin/send-token.js"
+import { defaultNormalizer } from "../node_modules/@auth/core/lib/actions/signin/send-token.js"
 
 const inputs = JSON.parse(readFileSync(0, "utf8"))
 const results = inputs.map((input) => {

@@ -11,8 +11,8 @@
 //!    default tables (`drizzle-ddl.mjs`) passes the conformance cases, apart from the documented differences of
 //!    Drizzle's column types, which `drizzle_schema_differences` pins down.
 //!
-//! Needs Node 20+ and `npm ci --prefix tests/interop`. Without `node_modules` the tests print
-//! `skipped: run npm ci in tests/interop` and pass, unless `CI=true`, where they fail. PostgreSQL and MariaDB need
+//! Needs Node 20+ and `npm ci --prefix tests`. Without `tests/node_modules` the tests print
+//! `skipped: run npm ci --prefix tests` and pass, unless `CI=true`, where they fail. PostgreSQL and MariaDB need
 //! `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL` as the rest of the suite does.
 #![allow(clippy::unwrap_used)]
 

@@ -13,7 +13,7 @@
 //! * `v5_reads_a256gcm`: v5 tokens encrypted with `A256GCM`, which @auth/core's decoder accepts but its encoder never
 //!   writes (made with jose's `EncryptJWT`, as @auth/core imports it), with and without `kid`.
 //!
-//! Each test runs Node once per batch of vectors. Needs Node 20+ and `npm ci --prefix tests/interop`; without them
+//! Each test runs Node once per batch of vectors. Needs Node 20+ and `npm ci --prefix tests`; without them
 //! the tests print `skipped: ...` and pass, unless `CI=true`, where they fail.
 #![allow(clippy::unwrap_used)]
 

@@ -23,8 +23,9 @@
 //! 5. `sqlite_integer_millisecond_dates` (SQLite): rows holding integer epoch milliseconds, as Prisma before its
 //!    driver adapters wrote them, are read by both sides, and expiry deletes treat both encodings alike.
 //!
-//! Needs Node 20+ and `npm ci --prefix tests/interop` and `--prefix tests/interop-prisma` (its postinstall generates
-//! the Prisma clients). Without them the tests print `skipped: ...` and pass, unless `CI=true`, where they fail.
+//! Needs Node 20+ and `npm ci --prefix tests` (which installs `tests/interop` and `tests/interop-prisma`, whose
+//! postinstall generates the Prisma clients). Without them the tests print `skipped: ...` and pass, unless `CI=true`,
+//! where they fail. Each test starts one Node process (`rpc.mts` under tsx) at its first call and keeps it.
 #![allow(clippy::unwrap_used)]
 
 mod node_rpc;

@@ -13,7 +13,7 @@
 //!
 //! Each case runs on SQLite (one file both open), PostgreSQL and MariaDB (a fresh database each, created by our
 //! migration; MariaDB in UTC on both sides), in each session strategy (`database`, `jwt`): `sqlite::database::…`,
-//! `mysql::jwt::…`. Needs Node 20+ and `npm ci --prefix tests/interop`; without them the tests print `skipped: …`
+//! `mysql::jwt::…`. Needs Node 20+ and `npm ci --prefix tests`; without them the tests print `skipped: …`
 //! and pass, unless `CI=true`, where they fail, as do missing `AUTHJS_TEST_POSTGRES_URL` / `AUTHJS_TEST_MYSQL_URL`.
 #![allow(clippy::unwrap_used)]
 

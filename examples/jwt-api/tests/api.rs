@@ -13,7 +13,7 @@
 //! * `boot_errors`: the binary refuses to start, saying why, without a secret, with a blank one or with unknown
 //!   conventions.
 //!
-//! Needs Node 20+ and `npm ci --prefix tests/interop`; without them the tests print `skipped: ...` and pass, unless
+//! Needs Node 20+ and `npm ci --prefix tests`; without them the tests print `skipped: ...` and pass, unless
 //! `CI=true`, where they fail.
 #![allow(clippy::unwrap_used)]
 

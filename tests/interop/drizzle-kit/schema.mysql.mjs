@@ -1,4 +1,4 @@
 // The default tables of `@auth/drizzle-adapter` for drizzle-kit (`npm run generate-ddl`).
-import { defineTables } from "../node_modules/@auth/drizzle-adapter/lib/mysql.js"
+import { defineTables } from "../../node_modules/@auth/drizzle-adapter/lib/mysql.js"
 
 export const { usersTable, accountsTable, sessionsTable, verificationTokensTable, authenticatorsTable } = defineTables()

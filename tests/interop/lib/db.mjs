@@ -21,7 +21,7 @@ export async function open() {
     case "sqlite": {
       const { default: Database } = await import("better-sqlite3")
       const { drizzle } = await import("drizzle-orm/better-sqlite3")
-      const { defineTables } = await import("../node_modules/@auth/drizzle-adapter/lib/sqlite.js")
+      const { defineTables } = await import("../../node_modules/@auth/drizzle-adapter/lib/sqlite.js")
       // Rust opens the same file in WAL mode; wait for its locks like it waits for ours.
       const client = new Database(database, { fileMustExist: true, timeout: 5000 })
       client.pragma("foreign_keys = ON")
@@ -31,7 +31,7 @@ export async function open() {
     case "postgres": {
       const { default: postgres } = await import("postgres")
       const { drizzle } = await import("drizzle-orm/postgres-js")
-      const { defineTables } = await import("../node_modules/@auth/drizzle-adapter/lib/pg.js")
+      const { defineTables } = await import("../../node_modules/@auth/drizzle-adapter/lib/pg.js")
       const client = postgres(database, { max: 2, onnotice: () => {} })
       const db = drizzle({ client })
       return { backend, db, adapter: DrizzleAdapter(db), tables: defineTables(), close: () => client.end() }
@@ -39,7 +39,7 @@ export async function open() {
     case "mysql": {
       const { default: mysql } = await import("mysql2/promise")
       const { drizzle } = await import("drizzle-orm/mysql2")
-      const { defineTables } = await import("../node_modules/@auth/drizzle-adapter/lib/mysql.js")
+      const { defineTables } = await import("../../node_modules/@auth/drizzle-adapter/lib/mysql.js")
       const timeZone = process.env.INTEROP_MYSQL_SESSION_TIME_ZONE || "+00:00"
       // The Node side must work in UTC on MySQL/MariaDB, as the Rust side does:
       // - `timezone: "Z"`: mysql2 converts JavaScript `Date` values it binds or decodes as UTC (Drizzle's own date

@@ -4,9 +4,12 @@
 // Each test binary that includes this module uses part of it.
 #![allow(dead_code)]
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use authjs_sea_orm::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
 use authjs_sea_orm_tests::node::{interop_dir, prisma_dir};
@@ -30,8 +33,12 @@ pub(crate) struct NodeDb {
     pub(crate) backend: &'static str,
     /// `INTEROP_DATABASE`: the SQLite file, or the server URL of the test database.
     pub(crate) database: String,
-    /// More environment, for the MySQL time-zone test.
+    /// More environment, for the MySQL time-zone test and the Prisma schema. Read when the first [`NodeDb::rpc`]
+    /// starts the RPC process: set it before.
     pub(crate) env: Vec<(&'static str, String)>,
+    /// The RPC process, started by the first [`NodeDb::rpc`] and kept for the next ones (one Node start per test
+    /// instead of one per call batch: with tsx and Prisma's clients, each start costs about a second, more under load).
+    rpc_process: Mutex<Option<RpcProcess>>,
 }
 
 impl NodeDb {
@@ -44,6 +51,7 @@ impl NodeDb {
             backend: "sqlite",
             database: String::new(),
             env: Vec::new(),
+            rpc_process: Mutex::new(None),
         }
     }
 
@@ -77,10 +85,10 @@ impl NodeDb {
         NodeDb { backend, database, ..NodeDb::without_database() }
     }
 
-    /// Runs `node <script> <args>` on this database with `stdin`; returns exit success, stdout and stderr.
+    /// `node <node_args> <script> <args>` in the package directory, on this database, with piped stdio.
     ///
     /// The Node process runs in a time zone far from UTC, so nothing can depend on the host being in UTC.
-    pub(crate) fn run(&self, script: &str, args: &[&str], stdin: Option<&Value>) -> (bool, String, String) {
+    fn command(&self, script: &str, args: &[&str]) -> Command {
         let mut cmd = Command::new("node");
         cmd.args(self.node_args)
             .arg(script)
@@ -95,7 +103,12 @@ impl NodeDb {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn node {script}: {e}"));
+        cmd
+    }
+
+    /// Runs `node <script> <args>` on this database with `stdin`; returns exit success, stdout and stderr.
+    pub(crate) fn run(&self, script: &str, args: &[&str], stdin: Option<&Value>) -> (bool, String, String) {
+        let mut child = self.command(script, args).spawn().unwrap_or_else(|e| panic!("spawn node {script}: {e}"));
         let input = stdin.map(Value::to_string).unwrap_or_default();
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
@@ -107,24 +120,109 @@ impl NodeDb {
     }
 
     /// Runs adapter calls through the RPC script (`rpc.mjs`: `@auth/drizzle-adapter`; `rpc.mts`:
-    /// `@auth/prisma-adapter`); panics if Node reports a failed expectation. Returns every result, in the encoding
-    /// of `tests/interop/lib/db.mjs`.
+    /// `@auth/prisma-adapter`), in this test's RPC process (started by the first call); panics if Node reports a
+    /// failed expectation. Returns every result, in the encoding of `tests/interop/lib/db.mjs`.
     pub(crate) fn rpc(&self, calls: Vec<Value>) -> Vec<Value> {
         let n = calls.len();
         let script = self.rpc_script;
-        let (ok, stdout, stderr) = self.run(script, &[], Some(&json!({ "calls": calls })));
-        let report: Value = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_else(|| {
-            panic!("{script} on {} printed no report\nstdout: {stdout}\nstderr: {stderr}", self.backend)
-        });
+        let mut process = self.rpc_process.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let process = process.get_or_insert_with(|| RpcProcess::start(self));
+        assert_eq!(process.env, self.env, "NodeDb::env changed after the RPC process started");
+        let report = process.request(&json!({ "calls": calls }), &format!("{script} on {}", self.backend));
         assert!(
-            ok && report["failures"].as_array().is_some_and(Vec::is_empty),
-            "the Node adapter ({script}) on {} disagrees with the Rust side: {:#}\nstderr: {stderr}",
+            report["failures"].as_array().is_some_and(Vec::is_empty),
+            "the Node adapter ({script}) on {} disagrees with the Rust side: {:#}\nstderr: {}",
             self.backend,
-            report["failures"]
+            report["failures"],
+            process.stderr()
         );
         let results = report["results"].as_array().unwrap().clone();
         assert_eq!(results.len(), n);
         results
+    }
+}
+
+/// A running RPC script (`tests/interop/lib/serve.mjs`'s protocol): one JSON request per line on its stdin, one
+/// JSON report per line on its stdout; it closes the database and exits when its stdin closes, which dropping this
+/// does (a test that panics drops it too; a test process that dies closes the pipe all the same).
+struct RpcProcess {
+    child: Child,
+    /// `None` once closed.
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+    /// Everything the process wrote to stderr so far, collected by `stderr_reader` (so a full pipe never blocks it).
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_reader: Option<JoinHandle<()>>,
+    /// The [`NodeDb::env`] it was started with.
+    env: Vec<(&'static str, String)>,
+}
+
+impl RpcProcess {
+    fn start(node: &NodeDb) -> RpcProcess {
+        let script = node.rpc_script;
+        let mut child = node.command(script, &[]).spawn().unwrap_or_else(|e| panic!("spawn node {script}: {e}"));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = Arc::clone(&stderr);
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buf = [0; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend_from_slice(&buf[..n]);
+            }
+        });
+        RpcProcess {
+            stdin: child.stdin.take(),
+            stdout: BufReader::new(child.stdout.take().unwrap()),
+            child,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+            env: node.env.clone(),
+        }
+    }
+
+    /// What the process wrote to stderr so far.
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|poisoned| poisoned.into_inner())).into_owned()
+    }
+
+    /// Sends one request and reads its report: the next stdout line that is a JSON object with `results` (lines the
+    /// libraries print are kept for the panic message). Panics, with the process's output, if it exits first.
+    fn request(&mut self, request: &Value, what: &str) -> Value {
+        let stdin = self.stdin.as_mut().unwrap();
+        let sent = stdin.write_all(format!("{request}\n").as_bytes()).and_then(|()| stdin.flush());
+        let mut other = String::new();
+        if sent.is_ok() {
+            let mut line = String::new();
+            while self.stdout.read_line(&mut line).unwrap_or(0) > 0 {
+                match serde_json::from_str::<Value>(&line) {
+                    Ok(report) if report.get("results").is_some() => return report,
+                    _ => other.push_str(&line),
+                }
+                line.clear();
+            }
+        }
+        // The process is gone: wait for it and for the rest of its stderr.
+        let status = self.child.wait().map_or_else(|e| e.to_string(), |s| s.to_string());
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        panic!("{what} printed no report ({status})\nstdout: {other}\nstderr: {}", self.stderr());
+    }
+}
+
+impl Drop for RpcProcess {
+    /// Closes stdin, so the script closes the database and exits; kills it if it has not within 10 seconds.
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while matches!(self.child.try_wait(), Ok(None)) {
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 
