@@ -10,8 +10,9 @@ use crate::schema::{AccountTable, AuthenticatorTable, IdKind, SessionTable, User
 use crate::{AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, VerificationToken};
 use crate::{Error, Result};
 
-/// Reads the Auth.js fields out of a model of any mapped entity, with errors naming the table and column.
-struct Fields<'a, M: ModelTrait>(&'a M);
+/// Reads the Auth.js (and Better Auth) fields out of a model of any mapped entity, with errors naming the table and
+/// column.
+pub(crate) struct Fields<'a, M: ModelTrait>(pub(crate) &'a M);
 
 impl<M: ModelTrait> Fields<'_, M> {
     fn invalid(col: <M::Entity as EntityTrait>::Column, expected: &str) -> Error {
@@ -19,7 +20,7 @@ impl<M: ModelTrait> Fields<'_, M> {
         Error::InvalidData(format!("column {table}.{} does not hold {expected}", col.to_string()))
     }
 
-    fn opt_text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<String>> {
+    pub(crate) fn opt_text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<Option<String>> {
         match self.0.get(col) {
             Value::String(v) => Ok(v),
             Value::Uuid(v) => Ok(v.map(|u| u.to_string())),
@@ -27,7 +28,7 @@ impl<M: ModelTrait> Fields<'_, M> {
         }
     }
 
-    fn text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<String> {
+    pub(crate) fn text(&self, col: <M::Entity as EntityTrait>::Column) -> Result<String> {
         self.opt_text(col)?.ok_or_else(|| Self::invalid(col, "a value"))
     }
 
@@ -39,7 +40,7 @@ impl<M: ModelTrait> Fields<'_, M> {
         self.opt_int(col)?.ok_or_else(|| Self::invalid(col, "a value"))
     }
 
-    fn bool(&self, col: <M::Entity as EntityTrait>::Column) -> Result<bool> {
+    pub(crate) fn bool(&self, col: <M::Entity as EntityTrait>::Column) -> Result<bool> {
         match self.0.get(col) {
             Value::Bool(Some(b)) => Ok(b),
             v => match opt_int(&v) {
@@ -64,7 +65,7 @@ impl<M: ModelTrait> Fields<'_, M> {
         }
     }
 
-    fn date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<DateTime<Utc>> {
+    pub(crate) fn date(&self, col: <M::Entity as EntityTrait>::Column) -> Result<DateTime<Utc>> {
         self.opt_date(col)?.ok_or_else(|| Self::invalid(col, "a value"))
     }
 }

@@ -87,22 +87,26 @@ impl Dialect {
     /// The value to bind for `instant` in date column `col`: following the column's declared type (`timestamptz`
     /// and integer milliseconds columns are possible in custom tables; a `Timestamp` column holds ISO-8601 text on
     /// SQLite, as Prisma writes it), else the Auth.js encoding of the backend (SQLite epoch milliseconds,
-    /// PostgreSQL `timestamp` and MySQL `DATETIME` holding UTC). MySQL's `DATETIME` holds
-    /// years 1000 to 9999 (the driver cannot even encode some dates outside them): others are invalid input there.
+    /// PostgreSQL `timestamp` and MySQL `DATETIME` holding UTC); dates MySQL cannot hold are invalid input
+    /// ([`Dialect::storable`]).
     pub(crate) fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value, Error> {
-        let instant = instant.map(Timestamp::new);
-        if self.backend == DbBackend::MySql
-            && let Some(t) = instant
-            && !(1000..=9999).contains(&t.to_utc().year())
-        {
-            return Err(Error::InvalidInput(format!("{t} is outside the dates MySQL can store (years 1000 to 9999)")));
-        }
+        let instant = instant.map(|t| self.storable(t)).transpose()?;
         Ok(match col.def().get_column_type() {
             ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
             ColumnType::Timestamp if self.backend == DbBackend::Sqlite => Value::String(instant.map(iso_text)),
             ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
             _ => Timestamp::opt_to_value(instant, self.backend),
         })
+    }
+
+    /// `instant` at millisecond precision, if the backend can store it: MySQL's `DATETIME` holds years 1000 to 9999
+    /// (the driver cannot even encode some dates outside them), others are invalid input there.
+    pub(crate) fn storable(&self, instant: DateTime<Utc>) -> Result<Timestamp, Error> {
+        let t = Timestamp::new(instant);
+        if self.backend == DbBackend::MySql && !(1000..=9999).contains(&t.to_utc().year()) {
+            return Err(Error::InvalidInput(format!("{t} is outside the dates MySQL can store (years 1000 to 9999)")));
+        }
+        Ok(t)
     }
 
     /// `col < instant`, for date column `col`. A SQLite `Timestamp` column (ISO-8601 text, see [`Dialect::date`])

@@ -62,7 +62,8 @@
 //! | `runtime-tokio` | | Tokio without TLS |
 //! | `jwt` | | the `jwt` module: Auth.js session JWTs (v5 and next-auth v4), encrypted and decrypted with RustCrypto crates |
 //! | `axum` | | the [`axum`] module (and `jwt`): session extractors for database and JWT sessions, Auth.js cookies, sign-in/out, magic links, CSRF guard |
-//! | `cache` | | the `cache` module: `CachedAdapter`, an in-process cache of `get_session_and_user` around any adapter (moka), with a time-to-live and a bounded size |
+//! | `cache` | | the `cache` module: `CachedAdapter`, an in-process cache of `get_session_and_user` and `get_user` around any adapter (moka), with a time-to-live and a bounded size; with `postgres`, `CacheListener`, which keeps it current from the [`cache_triggers`]' notifications |
+//! | `better-auth` | | the `better_auth` module: `BetterAuthStore`, Better Auth's sessions and users on its own tables (or those of its Drizzle CLI), for `authjs-core`'s Better Auth sessions |
 //!
 //! The backend and runtime features forward to sea-orm's (and sea-orm-migration's) features of the same meaning.
 //! Enable at least one backend and a runtime, usually those of your own `sea-orm` dependency.
@@ -112,10 +113,12 @@
 //! # Session cache
 //!
 //! With the `cache` feature, `cache::CachedAdapter` (from `authjs-core`) wraps any adapter and answers
-//! `get_session_and_user` from memory for a set time-to-live; this process's own writes (sign-out, session and user
-//! updates and deletes) are seen at once, other processes' within the time-to-live. It is an [`Adapter`] itself, so
-//! it goes wherever the adapter went (the `cache` module runs one on SQLite; `authjs-core`'s
-//! [guides](authjs_core::guide) tell how to choose its time-to-live).
+//! `get_session_and_user` (and `get_user`) from memory for a set time-to-live; this process's own writes (sign-out,
+//! session and user updates and deletes) are seen at once, other processes' within the time-to-live. It is an
+//! [`Adapter`] itself, so it goes wherever the adapter went (the `cache` module runs one on SQLite; `authjs-core`'s
+//! [guides](authjs_core::guide) tell how to choose its time-to-live). On PostgreSQL, [`cache_triggers`] and
+//! `cache::CacheListener` tell every process's cache of every write, by any client, within milliseconds (guide:
+//! [cache invalidation](guide::cache_invalidation)).
 //!
 //! # Migrations
 //!
@@ -137,6 +140,9 @@
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+#[cfg(feature = "better-auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "better-auth")))]
+pub mod better_auth;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache {
@@ -177,7 +183,17 @@ pub mod cache {
     //! ```
 
     pub use authjs_core::cache::*;
+
+    #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+    pub use crate::cache_listener::{
+        CacheListener, DEFAULT_HEALTH_CHECK, LISTENER_APPLICATION_NAME, ListenerHandle, MAX_RECONNECT_DELAY,
+        MIN_RECONNECT_DELAY,
+    };
 }
+#[cfg(all(feature = "cache", feature = "postgres"))]
+mod cache_listener;
+pub mod cache_triggers;
 mod conn;
 mod connect;
 mod convert;
@@ -210,6 +226,11 @@ pub mod guide {
 
     #[doc = include_str!("../docs/performance.md")]
     pub mod performance {}
+
+    #[cfg(all(feature = "cache", feature = "postgres", feature = "migration"))]
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "cache", feature = "postgres", feature = "migration"))))]
+    #[doc = include_str!("../docs/cache-invalidation.md")]
+    pub mod cache_invalidation {}
 }
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
@@ -246,7 +267,8 @@ pub mod __private {
 
 pub use authjs_core::{
     AccountType, AccountUpdate, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser,
-    DatabaseError, Error, HASHED_TOKEN_MARK, NewUser, Record, Result, SessionUpdate, UserUpdate, VerificationToken,
+    DatabaseError, Error, HASHED_TOKEN_MARK, NewUser, Record, Result, SessionUpdate, TokenDigest, UserUpdate,
+    VerificationToken,
 };
 pub use conn::AdapterConnection;
 pub use connect::{connect, connect_options};

@@ -27,7 +27,7 @@ use crate::{
     AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
     UserUpdate, VerificationToken,
 };
-use crate::{Error, HASHED_TOKEN_MARK, Record, Result};
+use crate::{Error, HASHED_TOKEN_MARK, Record, Result, TokenDigest};
 
 type User<T> = <T as Schema>::User;
 type Account<T> = <T as Schema>::Account;
@@ -121,12 +121,13 @@ impl<T: Schema> SeaOrmAdapter<T> {
     }
 
     /// The value stored in the session token column for the raw `token`; `None` for a stored value (a handle),
-    /// which is never a session token.
-    fn stored_token<'a>(&self, token: &'a str) -> Option<Cow<'a, str>> {
+    /// which is never a session token. When hashing, `digest` (the caller's [`TokenDigest::of`] `token`, see
+    /// [`Adapter::get_session_and_user_with_digest`]) saves hashing the token again.
+    fn stored_token<'a>(&self, token: &'a str, digest: Option<&TokenDigest>) -> Option<Cow<'a, str>> {
         if token.starts_with(HASHED_TOKEN_MARK) {
             None
         } else if self.hash_session_tokens {
-            Some(Cow::Owned(authjs_core::hashed_token(token)))
+            Some(Cow::Owned(digest.map_or_else(|| authjs_core::hashed_token(token), TokenDigest::handle)))
         } else {
             Some(Cow::Borrowed(token))
         }
@@ -236,7 +237,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// Inserts one row and returns it as stored: with `RETURNING` where the server has it (one statement). Elsewhere
     /// (MySQL, MariaDB before 10.5) the row is built from the written values when they fill every column, or read
     /// back by `key` (given the new auto-increment id) in the transaction that inserted it.
-    async fn insert_row<E>(
+    pub(crate) async fn insert_row<E>(
         &self,
         record: Record,
         values: Vec<(E::Column, Value)>,
@@ -270,7 +271,7 @@ impl<T: Schema> SeaOrmAdapter<T> {
     /// Updates at most one row and returns it as stored, `None` if no row matched. Without `UPDATE ... RETURNING`
     /// (MySQL, MariaDB) the row is read in the transaction that updated it, while the update's row lock keeps every
     /// other writer out: the row returned is the row this call wrote.
-    async fn update_row<E: EntityTrait>(
+    pub(crate) async fn update_row<E: EntityTrait>(
         &self,
         record: Record,
         mut stmt: UpdateStatement,
@@ -557,7 +558,7 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
             return Err(Error::NotFound(Record::User));
         };
         let stored = self
-            .stored_token(&session.session_token)
+            .stored_token(&session.session_token, None)
             .ok_or_else(|| Error::InvalidInput(format!("a session token cannot start with {HASHED_TOKEN_MARK}")))?
             .into_owned();
         let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_str());
@@ -575,54 +576,39 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
         &self,
         session_token: &str,
     ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
-        type S<T> = Session<T>;
-        let Some(stored) = self.stored_token(session_token) else { return Ok(None) };
-        let found = <S<T>>::find()
-            .filter(self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref()))
-            .select_also(<User<T>>::default())
-            .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
-            .one(&self.db)
-            .await
-            .db()?;
-        match found {
-            Some((session, Some(user))) => {
-                let session = self.with_raw_token(convert::session::<S<T>>(&session)?, session_token);
-                Ok(Some((session, convert::user::<User<T>>(&user)?)))
-            }
-            _ => Ok(None),
-        }
+        self.session_and_user(session_token, None).await
     }
 
     async fn update_session(&self, update: SessionUpdate) -> Result<Option<AdapterSession>> {
-        type S<T> = Session<T>;
-        let Some(stored) = self.stored_token(&update.session_token) else { return Ok(None) };
-        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref());
-        let mut stmt = Query::update();
-        stmt.table(<S<T>>::default().table_ref()).and_where(key.clone());
-        if let Some(user_id) = update.user_id {
-            let value = convert::user_id_value::<User<T>>(&user_id).ok_or(Error::NotFound(Record::User))?;
-            stmt.value(<S<T>>::USER_ID, value);
-        }
-        set(
-            &mut stmt,
-            Some(<S<T>>::EXPIRES),
-            update.expires.map(|e| self.dialect.date(<S<T>>::EXPIRES, Some(e))).transpose()?,
-        );
-        touch(&mut stmt, <S<T>>::update_values(self.dialect.backend()));
-        let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
-        let updated = updated.as_ref().map(convert::session::<S<T>>).transpose()?;
-        Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
+        self.update_session_row(update, None).await
     }
 
     async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>> {
-        type S<T> = Session<T>;
-        // A stored value (from `list_sessions_by_user_id`) is a handle: it deletes the session it names.
-        let stored = self.stored_token(session_token);
-        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_deref().unwrap_or(session_token));
-        let stmt = Query::delete().from_table(<S<T>>::default().table_ref()).and_where(key.clone()).to_owned();
-        let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
-        let deleted = deleted.as_ref().map(convert::session::<S<T>>).transpose()?;
-        Ok(deleted.map(|s| if stored.is_some() { self.with_raw_token(s, session_token) } else { s }))
+        self.delete_session_row(session_token, None).await
+    }
+
+    async fn get_session_and_user_with_digest(
+        &self,
+        session_token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
+        self.session_and_user(session_token, Some(digest)).await
+    }
+
+    async fn update_session_with_digest(
+        &self,
+        update: SessionUpdate,
+        digest: &TokenDigest,
+    ) -> Result<Option<AdapterSession>> {
+        self.update_session_row(update, Some(digest)).await
+    }
+
+    async fn delete_session_with_digest(
+        &self,
+        session_token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<AdapterSession>> {
+        self.delete_session_row(session_token, Some(digest)).await
     }
 
     async fn create_verification_token(&self, token: VerificationToken) -> Result<VerificationToken> {
@@ -742,5 +728,74 @@ impl<T: Schema> Adapter for SeaOrmAdapter<T> {
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64> {
         type V<T> = VToken<T>;
         self.delete_where::<V<T>>(self.dialect.date_before(<V<T>>::EXPIRES, now)?).await
+    }
+}
+
+/// The session methods, with the token's digest when the caller has it (the `*_with_digest` methods of [`Adapter`]).
+impl<T: Schema> SeaOrmAdapter<T> {
+    /// `get_session_and_user`, with the token's digest if the caller has it.
+    async fn session_and_user(
+        &self,
+        session_token: &str,
+        digest: Option<&TokenDigest>,
+    ) -> Result<Option<(AdapterSession, AdapterUser<UserExtra<T>>)>> {
+        type S<T> = Session<T>;
+        let Some(stored) = self.stored_token(session_token, digest) else { return Ok(None) };
+        let found = <S<T>>::find()
+            .filter(self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref()))
+            .select_also(<User<T>>::default())
+            .join(JoinType::InnerJoin, to_user::<S<T>, User<T>>(<S<T>>::USER_ID))
+            .one(&self.db)
+            .await
+            .db()?;
+        match found {
+            Some((session, Some(user))) => {
+                let session = self.with_raw_token(convert::session::<S<T>>(&session)?, session_token);
+                Ok(Some((session, convert::user::<User<T>>(&user)?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `update_session`, with the token's digest if the caller has it.
+    async fn update_session_row(
+        &self,
+        update: SessionUpdate,
+        digest: Option<&TokenDigest>,
+    ) -> Result<Option<AdapterSession>> {
+        type S<T> = Session<T>;
+        let Some(stored) = self.stored_token(&update.session_token, digest) else { return Ok(None) };
+        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_ref());
+        let mut stmt = Query::update();
+        stmt.table(<S<T>>::default().table_ref()).and_where(key.clone());
+        if let Some(user_id) = update.user_id {
+            let value = convert::user_id_value::<User<T>>(&user_id).ok_or(Error::NotFound(Record::User))?;
+            stmt.value(<S<T>>::USER_ID, value);
+        }
+        set(
+            &mut stmt,
+            Some(<S<T>>::EXPIRES),
+            update.expires.map(|e| self.dialect.date(<S<T>>::EXPIRES, Some(e))).transpose()?,
+        );
+        touch(&mut stmt, <S<T>>::update_values(self.dialect.backend()));
+        let updated = self.update_row(Record::Session, stmt, <S<T>>::find().filter(key)).await?;
+        let updated = updated.as_ref().map(convert::session::<S<T>>).transpose()?;
+        Ok(updated.map(|s| self.with_raw_token(s, &update.session_token)))
+    }
+
+    /// `delete_session`, with the token's digest if the caller has it.
+    async fn delete_session_row(
+        &self,
+        session_token: &str,
+        digest: Option<&TokenDigest>,
+    ) -> Result<Option<AdapterSession>> {
+        type S<T> = Session<T>;
+        // A stored value (from `list_sessions_by_user_id`) is a handle: it deletes the session it names.
+        let stored = self.stored_token(session_token, digest);
+        let key = self.dialect.key_eq(<S<T>>::SESSION_TOKEN, stored.as_deref().unwrap_or(session_token));
+        let stmt = Query::delete().from_table(<S<T>>::default().table_ref()).and_where(key.clone()).to_owned();
+        let deleted = self.delete_row(stmt, <S<T>>::find().filter(key)).await?;
+        let deleted = deleted.as_ref().map(convert::session::<S<T>>).transpose()?;
+        Ok(deleted.map(|s| if stored.is_some() { self.with_raw_token(s, session_token) } else { s }))
     }
 }

@@ -2,6 +2,7 @@
 //! `@auth/drizzle-adapter` on Node, on SQLite (file and memory), PostgreSQL and MariaDB, plus lookup latency at
 //! 10k to 1M users. Run with: cargo run --release -p bench -- --help (see BENCHMARKS.md).
 
+mod app;
 mod db;
 mod impl_adapter;
 mod impl_floor;
@@ -68,6 +69,10 @@ struct Args {
     /// transaction pooling).
     #[arg(long, value_delimiter = ',', default_value = "direct,session,transaction")]
     process_targets: Vec<String>,
+    /// Routes of the many-processes test's cache rows (the bench's own app without and with the session cache and its
+    /// listener, side by side): direct, session, transaction (empty: none).
+    #[arg(long, value_delimiter = ',', default_value = "direct,session")]
+    process_cache_targets: Vec<String>,
     /// Concurrent keep-alive HTTP clients of the many-processes test, spread round-robin over the processes.
     #[arg(long, default_value_t = 32)]
     process_clients: usize,
@@ -84,6 +89,10 @@ struct Args {
     /// Log every SQL statement (sqlx at debug level) to stderr: to compare the floor's SQL with the adapter's.
     #[arg(long)]
     log_sql: bool,
+    /// Internal: serve the app of the many-processes test's cache rows (configured by the environment, see
+    /// src/app.rs) instead of benchmarking.
+    #[arg(long, hide = true)]
+    serve_app: bool,
 }
 
 #[derive(Serialize)]
@@ -99,7 +108,7 @@ struct RunJson<'a> {
     settings: String,
     workload: Vec<BackendRun>,
     scale: Vec<scale::ScaleResult>,
-    processes: Vec<processes::ProcessesResult>,
+    processes: processes::Runs,
 }
 
 fn parse_backends(names: &[String]) -> Result<Vec<Backend>> {
@@ -113,6 +122,9 @@ fn parse_backends(names: &[String]) -> Result<Vec<Backend>> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if args.serve_app {
+        return app::serve().await;
+    }
     if args.log_sql {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
@@ -131,6 +143,13 @@ async fn main() -> Result<()> {
         .filter(|n| !n.is_empty())
         .map(|n| processes::Route::parse(n).ok_or_else(|| format!("unknown process target {n}")))
         .collect::<Result<Vec<_>, _>>()?;
+    let cache_routes = args
+        .process_cache_targets
+        .iter()
+        .filter(|n| !n.is_empty())
+        .map(|n| processes::Route::parse(n).ok_or_else(|| format!("unknown process cache target {n}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let many_processes = !process_counts.is_empty() && (!process_routes.is_empty() || !cache_routes.is_empty());
     // The app is built first: a build failure stops the run before anything is measured.
     let app_bin = if process_counts.is_empty() || process_routes.is_empty() {
         None
@@ -149,7 +168,7 @@ async fn main() -> Result<()> {
     };
     let mut machine = report::machine();
     machine.push_str(&format!("\nNode {}", node::version()));
-    if backends.iter().chain(&scale_backends).any(|b| b.is_server()) || app_bin.is_some() {
+    if backends.iter().chain(&scale_backends).any(|b| b.is_server()) || many_processes {
         db::start_servers(&repo, &mut s)?;
         machine.push('\n');
         machine.push_str(&db::prepare_servers(&s).await?);
@@ -243,17 +262,25 @@ async fn main() -> Result<()> {
         }
     }
 
-    let mut process_runs = Vec::new();
-    if let Some(bin) = &app_bin {
+    let mut process_runs = processes::Runs::default();
+    if many_processes {
         let o = processes::Options {
             counts: process_counts,
             routes: process_routes,
+            cache_routes,
             clients: args.process_clients.max(1),
             measure: std::time::Duration::from_secs(args.process_secs.max(1)),
             connections: args.pool,
             seed: args.seed,
         };
-        process_runs = processes::run(&s, bin, &o, |r| println!("{}", report::processes_table(r))).await?;
+        process_runs = processes::run(
+            &s,
+            app_bin.as_deref(),
+            &o,
+            |r| println!("{}", report::processes_table(r)),
+            |r| println!("{}", report::processes_cache_table(r)),
+        )
+        .await?;
     }
 
     if let Some(path) = &args.json {

@@ -2,6 +2,10 @@
 //! through PgBouncer in session pooling mode and through PgBouncer in transaction pooling mode. Concurrent keep-alive
 //! HTTP clients (hyper) spread round-robin over the processes `GET /auth/session` with the session cookie of one of the
 //! seeded users; a request counts when it proves that user's session (status 200, the user's e-mail in the JSON).
+//!
+//! The cache rows: the same load on the bench's own app (`bench --serve-app`, `app.rs`: the same `/auth/session`),
+//! without and with the session cache (`CachedAdapter`, one-hour time-to-live, kept current by the cache triggers and a
+//! `CacheListener` per process on the direct URL), side by side for each process count, with the cache's hit rate.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,7 +84,10 @@ impl Route {
 #[derive(Clone, Debug)]
 pub(crate) struct Options {
     pub(crate) counts: Vec<usize>,
+    /// Routes of `examples/axum`'s rows.
     pub(crate) routes: Vec<Route>,
+    /// Routes of the cache rows (the bench's app without and with the cache).
+    pub(crate) cache_routes: Vec<Route>,
     pub(crate) clients: usize,
     pub(crate) measure: Duration,
     /// Database connections in all, split evenly over the processes (at least one each).
@@ -110,6 +117,12 @@ pub(crate) struct Point {
     pub(crate) machine_busy_us: f64,
     /// Set when the processes could not be started: nothing was measured.
     pub(crate) failed: Option<String>,
+    /// The cache rows: whether the app cached sessions (`None`: `examples/axum`).
+    pub(crate) cache: Option<bool>,
+    /// With the cache: `get_session_and_user` answered from memory and read from the database over the window, all
+    /// processes together.
+    pub(crate) session_hits: Option<u64>,
+    pub(crate) session_misses: Option<u64>,
 }
 
 impl Point {
@@ -131,6 +144,41 @@ impl Point {
     pub(crate) fn machine_busy_percent(&self, cores: usize) -> f64 {
         100.0 * self.machine_busy_us / (self.wall_s * 1e6 * cores.max(1) as f64)
     }
+
+    /// The share of session reads answered from memory over the window, in percent (cache rows).
+    pub(crate) fn hit_rate_percent(&self) -> Option<f64> {
+        let (hits, misses) = (self.session_hits?, self.session_misses?);
+        (hits + misses > 0).then(|| 100.0 * hits as f64 / (hits + misses) as f64)
+    }
+
+    fn failed(processes: usize, pool_per_process: u32, cache: Option<bool>, why: String) -> Point {
+        Point {
+            processes,
+            pool_per_process,
+            ok: 0,
+            wall_s: 0.0,
+            lat_us: Vec::new(),
+            errors: 0,
+            wrong: 0,
+            error_kinds: Vec::new(),
+            app_cpu_us: 0.0,
+            client_cpu_us: 0.0,
+            machine_busy_us: 0.0,
+            failed: Some(why),
+            cache,
+            session_hits: None,
+            session_misses: None,
+        }
+    }
+}
+
+/// Which app the processes run.
+#[derive(Clone, Copy, Debug)]
+enum App<'a> {
+    /// `examples/axum`'s release binary.
+    Example(&'a Path),
+    /// This binary's `--serve-app`, with or without the cache.
+    Bench { cache: bool },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -230,20 +278,40 @@ struct Apps {
     children: Vec<Child>,
     ports: Vec<u16>,
     logs: Vec<PathBuf>,
+    app: AppKind,
+}
+
+/// [`App`] without the path.
+#[derive(Clone, Copy, Debug)]
+enum AppKind {
+    Example,
+    Bench { cache: bool },
 }
 
 impl Apps {
-    async fn start(bin: &Path, url: &str, direct_url: &str, route: Route, n: usize, pool: u32) -> Result<Apps> {
+    async fn start(app: App<'_>, url: &str, direct_url: &str, route: Route, n: usize, pool: u32) -> Result<Apps> {
         let dir = PathBuf::from(db::DB_DIR).join("processes");
         std::fs::create_dir_all(&dir)?;
-        let mut apps = Apps { children: Vec::new(), ports: Vec::new(), logs: Vec::new() };
+        let kind = match app {
+            App::Example(_) => AppKind::Example,
+            App::Bench { cache } => AppKind::Bench { cache },
+        };
+        let mut apps = Apps { children: Vec::new(), ports: Vec::new(), logs: Vec::new(), app: kind };
+        let this = std::env::current_exe()?;
         for k in 0..n {
             // A free port, given back to the app (another process could take it in between: the app then fails to
             // start, which is reported).
             let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
             let log = dir.join(format!("app-{k}.log"));
             let out = std::fs::File::create(&log)?;
-            let mut cmd = Command::new(bin);
+            let mut cmd = match app {
+                App::Example(bin) => Command::new(bin),
+                App::Bench { .. } => {
+                    let mut cmd = Command::new(&this);
+                    cmd.arg("--serve-app");
+                    cmd
+                }
+            };
             // Nothing from this environment (SMTP_URL, AUTH_URL, GitHub…) nor a .env file reaches the app.
             cmd.env_clear()
                 .current_dir(&dir)
@@ -257,6 +325,10 @@ impl Apps {
                 .stdout(out.try_clone()?)
                 .stderr(out)
                 .kill_on_drop(true);
+            if let App::Bench { cache } = app {
+                // `env_clear` above dropped them.
+                cmd.env("BENCH_APP_CACHE", if cache { "1" } else { "0" }).env("DATABASE_DIRECT_URL", direct_url);
+            }
             if route == Route::PgBouncerTransaction {
                 // The adapter's statements unnamed, each in its own transaction; the migration on PostgreSQL itself.
                 cmd.env("AUTH_DATABASE_POOLER", "transaction").env("DATABASE_DIRECT_URL", direct_url);
@@ -427,6 +499,23 @@ async fn client_loop(
     run
 }
 
+/// The cache counters of every process (`GET /bench/stats`), summed; `None` without the cache or if one fails.
+async fn cache_counts(apps: &Apps, client: &HttpClient) -> Option<(u64, u64)> {
+    if !matches!(apps.app, AppKind::Bench { cache: true }) {
+        return None;
+    }
+    let (mut hits, mut misses) = (0, 0);
+    for port in &apps.ports {
+        let req = hyper::Request::get(format!("http://127.0.0.1:{port}/bench/stats")).body(Empty::new()).ok()?;
+        let resp = tokio::time::timeout(REQUEST_TIMEOUT, client.request(req)).await.ok()?.ok()?;
+        let body = resp.into_body().collect().await.ok()?.to_bytes();
+        let stats: serde_json::Value = serde_json::from_slice(&body).ok()?;
+        hits += stats["session_hits"].as_u64()?;
+        misses += stats["session_misses"].as_u64()?;
+    }
+    Some((hits, misses))
+}
+
 async fn measure(apps: &Apps, users: &Arc<Vec<User>>, o: &Options, n: usize, pool: u32) -> Point {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
@@ -442,8 +531,11 @@ async fn measure(apps: &Apps, users: &Arc<Vec<User>>, o: &Options, n: usize, poo
         .collect();
     tokio::time::sleep_until(measure_from.into()).await;
     let (app0, client0, machine0) = (apps.cpu_us(), cpu_now_us(), machine_busy_us());
+    let counts0 = cache_counts(apps, &client).await;
     tokio::time::sleep_until(end.into()).await;
     let (app1, client1, machine1) = (apps.cpu_us(), cpu_now_us(), machine_busy_us());
+    let counts1 = cache_counts(apps, &client).await;
+    let counted = counts0.zip(counts1).map(|((h0, m0), (h1, m1))| (h1.saturating_sub(h0), m1.saturating_sub(m0)));
     let mut point = Point {
         processes: n,
         pool_per_process: pool,
@@ -457,6 +549,12 @@ async fn measure(apps: &Apps, users: &Arc<Vec<User>>, o: &Options, n: usize, poo
         client_cpu_us: client1 - client0,
         machine_busy_us: machine1 - machine0,
         failed: None,
+        cache: match apps.app {
+            AppKind::Example => None,
+            AppKind::Bench { cache } => Some(cache),
+        },
+        session_hits: counted.map(|(hits, _)| hits),
+        session_misses: counted.map(|(_, misses)| misses),
     };
     let mut kinds = BTreeMap::<String, usize>::new();
     let mut last = end;
@@ -487,61 +585,101 @@ async fn measure(apps: &Apps, users: &Arc<Vec<User>>, o: &Options, n: usize, poo
     point
 }
 
-/// Runs every route at every process count on one seeded database; `report` is called after each route.
+/// What [`run`] measured: `examples/axum`'s rows per route, and the cache rows per route.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Runs {
+    pub(crate) example: Vec<ProcessesResult>,
+    pub(crate) cache: Vec<ProcessesResult>,
+}
+
+/// A route's result, its points to come.
+fn result_of(route: Route, clients: usize) -> ProcessesResult {
+    ProcessesResult {
+        target: route.name().to_owned(),
+        title: route.title().to_owned(),
+        clients,
+        load_before: std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+        points: Vec::new(),
+    }
+}
+
+/// Starts `n` processes of `app`, measures them, stops them.
+#[allow(clippy::too_many_arguments)]
+async fn point(
+    app: App<'_>,
+    url: &str,
+    direct_url: &str,
+    route: Route,
+    users: &Arc<Vec<User>>,
+    o: &Options,
+    n: usize,
+    cache: Option<bool>,
+) -> Point {
+    let pool = (o.connections / n as u32).max(1);
+    match Apps::start(app, url, direct_url, route, n, pool).await {
+        Ok(apps) => {
+            let mut point = measure(&apps, users, o, n, pool).await;
+            if let Err(e) = apps.stop().await {
+                point.failed = Some(e.to_string());
+            }
+            point
+        }
+        Err(e) => Point::failed(n, pool, cache, e.to_string()),
+    }
+}
+
+/// Runs every route at every process count on one seeded database: `examples/axum` (`bin`) on `o.routes`, then the
+/// bench's app without and with the cache on `o.cache_routes` (the cache triggers installed first). `report` and
+/// `report_cache` are called after each route.
 pub(crate) async fn run(
     s: &Settings,
-    bin: &Path,
+    bin: Option<&Path>,
     o: &Options,
     mut report: impl FnMut(&ProcessesResult),
-) -> Result<Vec<ProcessesResult>> {
+    mut report_cache: impl FnMut(&ProcessesResult),
+) -> Result<Runs> {
     let (database, users) = seed(s, o.seed).await?;
     let users = Arc::new(users);
-    let mut results = Vec::new();
-    for &route in &o.routes {
+    let direct_url = db::with_database(s.pg_url.as_deref().ok_or("no PostgreSQL URL")?, &database);
+    let mut runs = Runs::default();
+    let example_routes = if bin.is_some() { &o.routes[..] } else { &[] };
+    for &route in example_routes {
         let url = db::with_database(route.server_url(s).ok_or("no PostgreSQL or PgBouncer URL")?, &database);
-        let direct_url = db::with_database(s.pg_url.as_deref().ok_or("no PostgreSQL URL")?, &database);
-        let mut result = ProcessesResult {
-            target: route.name().to_owned(),
-            title: route.title().to_owned(),
-            clients: o.clients,
-            load_before: std::fs::read_to_string("/proc/loadavg")
-                .unwrap_or_default()
-                .split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" "),
-            points: Vec::new(),
-        };
+        let mut result = result_of(route, o.clients);
         for &n in &o.counts {
-            let pool = (o.connections / n as u32).max(1);
-            eprintln!("bench: processes: {} x{n} (pool of {pool} each) ...", route.name());
-            let point = match Apps::start(bin, &url, &direct_url, route, n, pool).await {
-                Ok(apps) => {
-                    let mut point = measure(&apps, &users, o, n, pool).await;
-                    if let Err(e) = apps.stop().await {
-                        point.failed = Some(e.to_string());
-                    }
-                    point
-                }
-                Err(e) => Point {
-                    processes: n,
-                    pool_per_process: pool,
-                    ok: 0,
-                    wall_s: 0.0,
-                    lat_us: Vec::new(),
-                    errors: 0,
-                    wrong: 0,
-                    error_kinds: Vec::new(),
-                    app_cpu_us: 0.0,
-                    client_cpu_us: 0.0,
-                    machine_busy_us: 0.0,
-                    failed: Some(e.to_string()),
-                },
-            };
-            result.points.push(point);
+            eprintln!("bench: processes: {} x{n} ...", route.name());
+            let app = App::Example(bin.ok_or("no app binary")?);
+            result.points.push(point(app, &url, &direct_url, route, &users, o, n, None).await);
         }
         report(&result);
-        results.push(result);
+        runs.example.push(result);
     }
-    Ok(results)
+    if !o.cache_routes.is_empty() {
+        let db = authjs_sea_orm::connect(&direct_url).await?;
+        authjs_sea_orm::cache_triggers::install::<authjs_sea_orm::schema::Tables>(
+            &db,
+            authjs_sea_orm::cache_triggers::DEFAULT_CHANNEL,
+        )
+        .await?;
+        db.close().await?;
+    }
+    for &route in &o.cache_routes {
+        let url = db::with_database(route.server_url(s).ok_or("no PostgreSQL or PgBouncer URL")?, &database);
+        let mut result = result_of(route, o.clients);
+        for &n in &o.counts {
+            for cache in [false, true] {
+                eprintln!("bench: processes: {} x{n}, cache {} ...", route.name(), if cache { "on" } else { "off" });
+                let app = App::Bench { cache };
+                result.points.push(point(app, &url, &direct_url, route, &users, o, n, Some(cache)).await);
+            }
+        }
+        report_cache(&result);
+        runs.cache.push(result);
+    }
+    Ok(runs)
 }

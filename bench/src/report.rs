@@ -249,3 +249,72 @@ pub(crate) fn processes_table(r: &crate::processes::ProcessesResult) -> String {
     }
     out
 }
+
+/// The cache rows of one route: for each process count, the bench's app without the cache, then with it (its hit rate
+/// and its throughput relative to the row above).
+pub(crate) fn processes_cache_table(r: &crate::processes::ProcessesResult) -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut out = format!(
+        "### processes and the session cache: {}\n\n{} keep-alive HTTP clients, `GET /auth/session` with a seeded \
+         user's cookie, on the bench's app (`bench --serve-app`: the same route as examples/axum) without and with \
+         `CachedAdapter` (one-hour time-to-live, a `CacheListener` per process on the direct URL, the cache triggers \
+         installed). Hit rate: session reads answered from memory over the window. Load average before: {}.\n\n\
+         | processes | pool each | cache | requests/s | p50 µs | p99 µs | errors | wrong answers | hit rate % \
+         | cached/uncached | app CPU µs/req | client CPU µs/req | rest CPU µs/req | machine busy % |\n\
+         |---:|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        r.title, r.clients, r.load_before
+    );
+    for p in &r.points {
+        let cache = if p.cache == Some(true) { "on" } else { "off" };
+        if p.failed.is_some() && p.wall_s == 0.0 {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {cache} | FAILED | - | - | - | - | - | - | - | - | - | - |",
+                p.processes, p.pool_per_process
+            );
+            continue;
+        }
+        let uncached = r
+            .points
+            .iter()
+            .find(|q| q.processes == p.processes && q.cache == Some(false) && q.failed.is_none())
+            .map(|q| q.requests_per_s());
+        let ratio = match (p.cache, uncached) {
+            (Some(true), Some(base)) => format!("{:.2}", p.requests_per_s() / base),
+            _ => "-".into(),
+        };
+        let rest = p.machine_busy_us - p.app_cpu_us - p.client_cpu_us;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {cache} | {} | {} | {} | {} | {} | {} | {ratio} | {} | {} | {} | {:.0} |",
+            p.processes,
+            p.pool_per_process,
+            num(p.requests_per_s()),
+            num(p.quantile(0.5)),
+            num(p.quantile(0.99)),
+            p.errors,
+            p.wrong,
+            p.hit_rate_percent().map_or("-".into(), |h| format!("{h:.1}")),
+            num(p.per_request(p.app_cpu_us)),
+            num(p.per_request(p.client_cpu_us)),
+            num(p.per_request(rest.max(0.0))),
+            p.machine_busy_percent(cores),
+        );
+    }
+    for p in &r.points {
+        let cache = if p.cache == Some(true) { "cache on" } else { "cache off" };
+        if let Some(why) = &p.failed {
+            let _ = writeln!(out, "\n{} processes, {cache}: FAILED: {why}", p.processes);
+        }
+        if !p.error_kinds.is_empty() {
+            let kinds: Vec<String> = p.error_kinds.iter().map(|(k, n)| format!("{n} × {k}")).collect();
+            let _ = writeln!(
+                out,
+                "\n{} processes, {cache}, errors and wrong answers (warm-up included): {}",
+                p.processes,
+                kinds.join("; ")
+            );
+        }
+    }
+    out
+}

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::error::Result;
 use crate::types::{
     AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, NewUser, SessionUpdate,
-    UserUpdate, VerificationToken,
+    TokenDigest, UserUpdate, VerificationToken,
 };
 
 /// Every method of the Auth.js database adapter contract, in snake_case and in Auth.js's order, plus the extensions
@@ -31,6 +31,12 @@ use crate::types::{
 ///
 /// **Expiry.** Like every official adapter, reads return expired sessions and verification tokens; the caller checks
 /// `expires` (Auth.js core deletes an expired session when it reads one).
+///
+/// **Token digests.** [`get_session_and_user_with_digest`](Adapter::get_session_and_user_with_digest),
+/// [`update_session_with_digest`](Adapter::update_session_with_digest) and
+/// [`delete_session_with_digest`](Adapter::delete_session_with_digest) take the token's [`TokenDigest`] beside it, for a
+/// caller that computed it already (`CachedAdapter`, keyed on it): a store hashing its tokens reuses it instead of
+/// hashing the token again. They default to the plain methods, which ignore the digest.
 #[async_trait]
 pub trait Adapter: Send + Sync {
     /// What a user carries beside the Auth.js fields, in [`AdapterUser::extra`](crate::AdapterUser::extra).
@@ -121,4 +127,41 @@ pub trait Adapter: Send + Sync {
 
     /// Beyond Auth.js: deletes the verification tokens that expired before `now`; returns how many went.
     async fn delete_expired_verification_tokens(&self, now: DateTime<Utc>) -> Result<u64>;
+
+    /// [`get_session_and_user`](Adapter::get_session_and_user) for a caller holding `digest`, the
+    /// [`TokenDigest::of`] `session_token` (for a handle, [`TokenDigest::of_handle`]). The answer is the plain
+    /// method's, and a handle (a value starting with [`HASHED_TOKEN_MARK`](crate::HASHED_TOKEN_MARK)) still finds no
+    /// session. By default the digest is ignored.
+    async fn get_session_and_user_with_digest(
+        &self,
+        session_token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<(AdapterSession, AdapterUser<Self::Extra>)>> {
+        let _ = digest;
+        self.get_session_and_user(session_token).await
+    }
+
+    /// [`update_session`](Adapter::update_session) for a caller holding `digest`, the digest of
+    /// `update.session_token` (as [`get_session_and_user_with_digest`](Adapter::get_session_and_user_with_digest)).
+    /// By default the digest is ignored.
+    async fn update_session_with_digest(
+        &self,
+        update: SessionUpdate,
+        digest: &TokenDigest,
+    ) -> Result<Option<AdapterSession>> {
+        let _ = digest;
+        self.update_session(update).await
+    }
+
+    /// [`delete_session`](Adapter::delete_session) for a caller holding `digest`, the digest of `session_token` (as
+    /// [`get_session_and_user_with_digest`](Adapter::get_session_and_user_with_digest)). By default the digest is
+    /// ignored.
+    async fn delete_session_with_digest(
+        &self,
+        session_token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<AdapterSession>> {
+        let _ = digest;
+        self.delete_session(session_token).await
+    }
 }

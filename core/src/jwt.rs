@@ -327,7 +327,7 @@ fn cbc_hs512_mac(mac_key: &[u8], aad: &[u8], iv: &[u8], ciphertext: &[u8]) -> Hm
 }
 
 /// A256CBC-HS512 encryption (RFC 7518 §5.2.2.1): returns the ciphertext and the 32-byte tag.
-fn cbc_hs512_encrypt(key: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(crate) fn cbc_hs512_encrypt(key: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let (mac_key, enc_key) = key.split_at_checked(32)?;
     let cipher = cbc::Encryptor::<aes::Aes256>::new_from_slices(enc_key, iv).ok()?;
     let ciphertext = cipher.encrypt_padded_vec_mut::<Pkcs7>(plaintext);
@@ -336,7 +336,7 @@ fn cbc_hs512_encrypt(key: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Opt
 }
 
 /// A256CBC-HS512 decryption (RFC 7518 §5.2.2.2): the tag is checked in constant time before decrypting.
-fn cbc_hs512_decrypt(key: &[u8], iv: &[u8], aad: &[u8], ciphertext: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn cbc_hs512_decrypt(key: &[u8], iv: &[u8], aad: &[u8], ciphertext: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
     let (mac_key, enc_key) = key.split_at_checked(32)?;
     if tag.len() != 32 {
         return None;

@@ -15,6 +15,7 @@
 //! | `jwt` | the `jwt` module: Auth.js session JWTs (v5 and next-auth v4), encrypted and decrypted with RustCrypto crates |
 //! | `axum` | the `axum` module (and `jwt`): session extractors for database and JWT sessions, Auth.js cookies, sign-in/out, magic links, CSRF guard, magic-link request limits |
 //! | `cache` | the `cache` module: `CachedAdapter`, an in-process cache of `get_session_and_user` around any adapter (moka) |
+//! | `better-auth` | the `better_auth` module (and `jwt`): a Better Auth app's signed session cookies, cookie cache and session rules over a `SessionStore`; its Axum extractors with `axum` |
 //!
 //! No feature pulls in a database crate (CI checks the dependency tree).
 //!
@@ -66,5 +67,5 @@ pub use adapter::Adapter;
 pub use error::{DatabaseError, Error, Record, Result};
 pub use types::{
     AccountType, AccountUpdate, AdapterAccount, AdapterAuthenticator, AdapterSession, AdapterUser, HASHED_TOKEN_MARK,
-    NewUser, SessionUpdate, UserUpdate, VerificationToken, hashed_token,
+    NewUser, SessionUpdate, TokenDigest, UserUpdate, VerificationToken, hashed_token,
 };

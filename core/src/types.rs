@@ -19,8 +19,52 @@ pub const HASHED_TOKEN_MARK: &str = "sha256:";
 /// The handle stored for session `token` by a store hashing its tokens: [`HASHED_TOKEN_MARK`] and the lower-case
 /// hex SHA-256 of the token.
 pub fn hashed_token(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{HASHED_TOKEN_MARK}{}", hex::encode(Sha256::digest(token.as_bytes())))
+    TokenDigest::of(token).handle()
+}
+
+/// The SHA-256 of a session token: what a store hashing its tokens stores (as [`handle`](TokenDigest::handle)),
+/// what `CachedAdapter` keys its entries on, and what the `*_with_digest` methods of [`Adapter`](crate::Adapter)
+/// take beside the token so that it is computed once per call.
+///
+/// A digest is not a token: nothing accepts it as one. `Debug` shows no byte of it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenDigest([u8; 32]);
+
+impl TokenDigest {
+    /// The SHA-256 of `token`'s UTF-8 bytes.
+    pub fn of(token: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        Self(Sha256::digest(token.as_bytes()).into())
+    }
+
+    /// The digest named by a handle (`sha256:` and 64 hex digits, as [`handle`](TokenDigest::handle) writes it);
+    /// `None` for anything else.
+    pub fn of_handle(handle: &str) -> Option<Self> {
+        Self::from_hex(handle.strip_prefix(HASHED_TOKEN_MARK)?)
+    }
+
+    /// The digest written as 64 hex digits (either case); `None` for anything else.
+    pub fn from_hex(hex_digits: &str) -> Option<Self> {
+        let mut digest = [0; 32];
+        hex::decode_to_slice(hex_digits, &mut digest).ok()?;
+        Some(Self(digest))
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The handle a store hashing its tokens stores: [`HASHED_TOKEN_MARK`] and the lower-case hex digest.
+    pub fn handle(&self) -> String {
+        format!("{HASHED_TOKEN_MARK}{}", hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for TokenDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenDigest([redacted])")
+    }
 }
 
 fn redact(value: &Option<String>) -> Option<&'static str> {
@@ -366,4 +410,23 @@ pub struct AdapterAuthenticator {
     pub credential_backed_up: bool,
     /// Comma-joined transports, such as `usb,ble,nfc`.
     pub transports: Option<String>,
+}
+
+#[cfg(test)]
+mod token_digest_tests {
+    use super::{HASHED_TOKEN_MARK, TokenDigest, hashed_token};
+
+    #[test]
+    fn handle_round_trips_and_debug_shows_nothing() {
+        let digest = TokenDigest::of("a-session-token");
+        let handle = hashed_token("a-session-token");
+        assert_eq!(digest.handle(), handle);
+        assert_eq!(TokenDigest::of_handle(&handle), Some(digest));
+        assert_eq!(TokenDigest::of_handle(&handle.to_uppercase().replace("SHA256:", HASHED_TOKEN_MARK)), Some(digest));
+        assert_eq!(TokenDigest::from_hex(&handle[HASHED_TOKEN_MARK.len()..]), Some(digest));
+        for not_a_handle in ["a-session-token", "sha256:", "sha256:zz", &handle[..handle.len() - 1], &handle[7..]] {
+            assert_eq!(TokenDigest::of_handle(not_a_handle), None, "{not_a_handle}");
+        }
+        assert_eq!(format!("{digest:?}"), "TokenDigest([redacted])");
+    }
 }

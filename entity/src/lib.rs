@@ -2,7 +2,8 @@
 //!
 //! Table and column names are those of the `@auth/drizzle-adapter` default schema (`user`, `account`, `session`,
 //! `verificationToken`, `authenticator`; camelCase Auth.js columns, snake_case OAuth columns), so a database created
-//! by either side works with the other. Rust field names are snake_case.
+//! by either side works with the other. Rust field names are snake_case. [`prisma`] holds the Prisma adapter's tables,
+//! [`better_auth`] Better Auth's.
 //!
 //! # Dates
 //! Every date column is a [`Timestamp`]. It reads all the encodings an Auth.js database uses: epoch milliseconds in
@@ -23,6 +24,7 @@ pub mod prelude;
 
 pub mod account;
 pub mod authenticator;
+pub mod better_auth;
 pub mod prisma;
 pub mod session;
 pub mod timestamp;

@@ -10,7 +10,11 @@
 //!   expected counts per backend and method.
 //! * [`drizzle`] creates databases from drizzle-kit's DDL and lists the cases that hold on them; [`catalog`]
 //!   snapshots a database's catalog (to prove an operation changed nothing).
-//! * [`node`] finds the Node side of the interop tests (`tests/interop`) and says whether it is installed.
+//! * [`node`] finds the Node side of the interop tests (`tests/interop`) and says whether it is installed;
+//!   [`authjs_app`] starts its real Auth.js app (`authjs-app.mjs`) on a database of the suite.
+//! * [`better_auth`] starts the real Better Auth server (`tests/interop-better-auth`) on a database of the suite.
+//! * [`better_auth_tables`] gives a `BetterAuthStore` on a database of its own with Better Auth's tables in one of
+//!   their namings, writes rows as Better Auth does, and holds the reference DDL of each naming.
 //! * [`cases`] holds every case, written once as `async fn case<S: TestSchema>(t: &TestDb<S>)`;
 //!   `tests/conformance.rs` stamps them out per schema and backend.
 //!
@@ -19,6 +23,9 @@
 //! `AUTHJS_TEST_PGBOUNCER_SESSION_URL` or `AUTHJS_TEST_PGBOUNCER_URL`. When one is missing the test is skipped, unless `CI=true`, where a missing database
 //! is a failure.
 
+pub mod authjs_app;
+pub mod better_auth;
+pub mod better_auth_tables;
 pub mod cases;
 pub mod catalog;
 pub mod drizzle;

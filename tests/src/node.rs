@@ -74,3 +74,29 @@ pub fn prisma_ready() -> bool {
     eprintln!("skipped: run npm ci --prefix tests ({why})");
     false
 }
+
+/// The packages (in `tests/node_modules`) `tests/interop-better-auth/server.mjs` imports.
+const BETTER_AUTH_REQUIRED: [&str; 6] = ["better-auth", "better-sqlite3", "pg", "mysql2", "drizzle-orm", "drizzle-kit"];
+
+/// `tests/interop-better-auth`: where the Better Auth server script runs.
+pub fn better_auth_dir() -> PathBuf {
+    workspace_dir().join("interop-better-auth")
+}
+
+/// `node` and the packages of `tests/interop-better-auth` are there. If not: a panic with `CI=true`, else
+/// `skipped: run npm ci --prefix tests` on stderr and `false`.
+pub fn better_auth_ready() -> bool {
+    if !node_ready() {
+        return false;
+    }
+    let modules = workspace_dir().join("node_modules");
+    if BETTER_AUTH_REQUIRED.iter().all(|package| modules.join(package).join("package.json").is_file()) {
+        return true;
+    }
+    let why = "the Better Auth packages in tests/node_modules are missing";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}, but CI=true: run npm ci --prefix tests");
+    }
+    eprintln!("skipped: run npm ci --prefix tests ({why})");
+    false
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use authjs_sea_orm::cache::CachedAdapter;
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
-use authjs_sea_orm::{Adapter, AdapterSession, AdapterUser, SeaOrmAdapter, SessionUpdate, UserUpdate};
+use authjs_sea_orm::{Adapter, AdapterSession, AdapterUser, SeaOrmAdapter, SessionUpdate, TokenDigest, UserUpdate};
 use authjs_sea_orm_tests::{Backend, TestDb, fixtures};
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, Statement, TransactionTrait};
@@ -199,6 +199,75 @@ async fn hashed_tokens_and_handles(backend: Backend) {
     assert_eq!(cache.get_session_and_user(&session.session_token).await.expect("get"), None);
 }
 
+/// `get_user` (what JWT sessions read on every request) is answered from memory after its first read: no statement.
+/// This process's update and delete of the user are seen at once; a change made elsewhere once the cache is told (or
+/// the time-to-live ends); unknown ids and ids spelled otherwise than the stored one are not cached.
+async fn users_are_cached(backend: Backend) {
+    let Some(t) = TestDb::new(backend).await else { return };
+    let (user, _) = given_session(&t.adapter).await;
+    let (counting, counter) = t.counting_adapter();
+    let cache = cached(counting, Duration::from_secs(3600));
+    for _ in 0..3 {
+        assert_eq!(cache.get_user(&user.id).await.expect("get_user"), Some(user.clone()));
+    }
+    assert_eq!(counter.take().len(), 1, "one read, then hits");
+    let stats = cache.stats();
+    assert_eq!((stats.user_hits, stats.user_misses), (2, 1));
+
+    let renamed = UserUpdate { name: Some(Some("Renamed".to_owned())), ..UserUpdate::new(&user.id) };
+    cache.update_user(renamed).await.expect("update_user");
+    assert_eq!(cache.get_user(&user.id).await.expect("get_user").and_then(|u| u.name).as_deref(), Some("Renamed"));
+    let elsewhere = UserUpdate { name: Some(Some("Elsewhere".to_owned())), ..UserUpdate::new(&user.id) };
+    t.adapter.update_user(elsewhere).await.expect("update_user");
+    let stale = cache.get_user(&user.id).await.expect("get_user").and_then(|u| u.name);
+    assert_eq!(stale.as_deref(), Some("Renamed"), "within the time-to-live, unless told");
+    cache.invalidate_user(&user.id);
+    assert_eq!(cache.get_user(&user.id).await.expect("get_user").and_then(|u| u.name).as_deref(), Some("Elsewhere"));
+    counter.take();
+
+    let unknown = fixtures::id();
+    for id in [&unknown, &unknown, &user.id.to_uppercase(), &user.id.to_uppercase()] {
+        let found = cache.get_user(id).await.expect("get_user");
+        assert!(found.is_none() || found.is_some_and(|u| u.id == user.id && *id != user.id));
+    }
+    assert_eq!(counter.take().len(), 4, "misses and other spellings are not cached");
+    cache.delete_user(&user.id).await.expect("delete_user");
+    assert_eq!(cache.get_user(&user.id).await.expect("get_user"), None, "a deleted user is gone at once");
+}
+
+/// A store hashing its tokens takes the digest the caller computed (the cache's key) instead of hashing the token
+/// again: handed another token's digest, it finds that token's session. (Only a test would lie so; the cache hands
+/// over the digest of the very token.) A handle is still no token, whatever the digest; without hashing the digest
+/// is not used.
+async fn stores_use_the_digest_they_are_given(backend: Backend) {
+    let Some(t) = TestDb::new(backend).await else { return };
+    let hashing = t.adapter.clone().with_hashed_session_tokens();
+    let user = t.adapter.create_user(fixtures::user()).await.expect("create_user");
+    let a = hashing.create_session(fixtures::session(&user.id)).await.expect("create_session");
+    let b = hashing.create_session(fixtures::session(&user.id)).await.expect("create_session");
+    let digest_b = TokenDigest::of(&b.session_token);
+    let found = hashing.get_session_and_user_with_digest(&a.session_token, &digest_b).await.expect("get");
+    assert_eq!(found.map(|(s, _)| (s.session_token, s.expires)), Some((a.session_token.clone(), b.expires)));
+    let handle = digest_b.handle();
+    assert_eq!(hashing.get_session_and_user_with_digest(&handle, &digest_b).await.expect("get"), None);
+    assert_eq!(
+        hashing
+            .update_session_with_digest(SessionUpdate::expires(&handle, b.expires), &digest_b)
+            .await
+            .expect("update"),
+        None
+    );
+    assert!(hashing.get_session_and_user(&b.session_token).await.expect("get").is_some(), "b is still there");
+    let deleted = hashing.delete_session_with_digest(&a.session_token, &digest_b).await.expect("delete");
+    assert_eq!(deleted.map(|s| s.expires), Some(b.expires));
+    assert_eq!(hashing.get_session_and_user(&b.session_token).await.expect("get"), None, "the digest's session went");
+    assert!(hashing.get_session_and_user(&a.session_token).await.expect("get").is_some());
+
+    let plain = t.adapter.create_session(fixtures::session(&user.id)).await.expect("create_session");
+    let found = t.adapter.get_session_and_user_with_digest(&plain.session_token, &digest_b).await.expect("get");
+    assert_eq!(found.map(|(s, _)| s), Some(plain), "without hashing the token is looked up as it is");
+}
+
 /// Blocks the first `SELECT` run after [`Gate::arm`] once it has read its rows, until [`Gate::release`]: a read that
 /// has seen the database before a write and finishes after it.
 #[derive(Clone, Default)]
@@ -337,21 +406,21 @@ macro_rules! backends {
 // database.
 backends!(
     sqlite_memory => SqliteMemory: [
-        hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
+        hits_run_no_statement, users_are_cached, stores_use_the_digest_they_are_given, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
     ],
     sqlite_file => SqliteFile: [
-        hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
+        hits_run_no_statement, users_are_cached, stores_use_the_digest_they_are_given, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
         read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],
     postgres => Postgres: [
-        hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
+        hits_run_no_statement, users_are_cached, stores_use_the_digest_they_are_given, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
         read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],
     mysql => MySql: [
-        hits_run_no_statement, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
+        hits_run_no_statement, users_are_cached, stores_use_the_digest_they_are_given, own_writes_are_seen_at_once, sign_out_elsewhere_is_seen_within_the_ttl,
         expired_sessions_are_read_from_the_database, memory_is_bounded, hashed_tokens_and_handles,
         read_racing_a_write_is_not_cached, cancelled_sign_out_leaves_no_stale_entry,
     ],

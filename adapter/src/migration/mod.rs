@@ -42,6 +42,7 @@ use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::{MigrationName, MigrationTrait, MigratorTrait, SchemaManager};
 
 pub mod adopt;
+pub mod better_auth;
 pub mod m20261126_000001_create_auth_tables;
 pub mod m20261127_000001_no_pad_keys;
 pub mod prisma;

@@ -49,8 +49,8 @@ pub fn sql(backend: DbBackend) -> &'static str {
     }
 }
 
-/// A Prisma preset's migration `$migration` named `$name`: `up` adopts the tables of `$set` if they exist, else runs
-/// `sql` of the module; `down` forgets an adoption, else drops `TABLES`. Also the module's `migrations()` and
+/// A preset's migration (Prisma's, Better Auth's) named `$name`: `up` adopts the tables of `$set` if they exist, else
+/// runs `sql` of the module; `down` forgets an adoption, else drops `TABLES`. Also the module's `migrations()` and
 /// `Migrator`.
 macro_rules! preset_migration {
     ($(#[$doc:meta])* $name:literal, $set:expr, $what:literal) => {
@@ -72,7 +72,7 @@ macro_rules! preset_migration {
             }
 
             async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-                drop_unless_adopted(manager, TABLES).await
+                drop_unless_adopted(manager, &TABLES).await
             }
         }
 
@@ -93,6 +93,8 @@ macro_rules! preset_migration {
     };
 }
 
+pub(super) use preset_migration;
+
 preset_migration!(
     /// Creates the Prisma preset's tables ([`sql`]); `down` drops them.
     "m20261127_000002_create_prisma_auth_tables",
@@ -100,8 +102,8 @@ preset_migration!(
     "Prisma preset's"
 );
 
-/// `up` of a Prisma preset migration: adopts the tables of `set` if they exist, else runs `sql`.
-async fn create_or_adopt(
+/// `up` of a preset migration: adopts the tables of `set` if they exist, else runs `sql`.
+pub(super) async fn create_or_adopt(
     manager: &SchemaManager<'_>,
     name: &str,
     set: TableSet,
@@ -117,8 +119,8 @@ async fn create_or_adopt(
     Ok(())
 }
 
-/// `down` of a Prisma preset migration: forgets an adoption (the tables stay), else drops `tables` in reverse.
-async fn drop_unless_adopted(manager: &SchemaManager<'_>, tables: [&str; 5]) -> Result<(), DbErr> {
+/// `down` of a preset migration: forgets an adoption (the tables stay), else drops `tables` in reverse.
+pub(super) async fn drop_unless_adopted(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
     if adopt::forget(manager).await? {
         return Ok(());
     }

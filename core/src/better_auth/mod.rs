@@ -6,6 +6,66 @@
 //! The rows are Better Auth's `session` and `user` tables, reached through a [`SessionStore`]: `authjs-sea-orm`'s
 //! `better_auth` module implements it on SeaORM for the tables Better Auth's own migrations create and for those its
 //! Drizzle CLI writes; implement it yourself on sqlx or diesel.
+//!
+//! # What the Rust side does
+//!
+//! [`BetterAuth`] (a store and the app's [`BetterAuthConfig`]) resolves a request's session as better-auth 1.7.25's
+//! `get-session` does ([`BetterAuth::resolve`]):
+//!
+//! - it reads `better-auth.session_token` (`__Secure-better-auth.session_token` over HTTPS), a signed cookie
+//!   ([`cookies`]): a cookie the current secret did not sign is no session, and nothing is sent back
+//!   (`unknown_tokens_expire_the_cookies_bad_signatures_send_nothing`, `verification_table`);
+//! - it looks the session up with its user in one store call; an expired session is deleted and its cookies expired
+//!   (`expired_sessions_are_deleted_and_signed_out`);
+//! - it refreshes a session whose last refresh is `update_age` old (same token, new `expiresAt`, cookie sent again),
+//!   except a "remember me"-off session (`dont_remember`), never refreshed (`refresh_at_the_update_age_boundary`,
+//!   `dont_remember_sessions_are_never_refreshed`);
+//! - with the cookie cache on ([`CookieCache`]), it answers from Node's `session_data` cookie while it is valid, as
+//!   Node does, without a store call: a session ended elsewhere stays valid here for up to the cache's `maxAge`
+//!   (300 s by default), the same staleness as in Node. The Rust side never writes `session_data`: Node writes it;
+//!   Rust reads it, and expires it on sign-out or when it is unusable (`cookie_cache_answers_without_the_store`);
+//! - it signs users in (a sign-in done in Rust: [`BetterAuth::sign_in`] creates a session Better Auth's
+//!   `get-session` accepts, with its cookie set as Better Auth sets it) and out ([`BetterAuth::sign_out`], and
+//!   everywhere: [`BetterAuth::sign_out_everywhere`]) (`sign_in_creates_sessions_better_auth_accepts`,
+//!   `sign_out_here_and_everywhere`).
+//!
+//! Cookies, signatures and cookie caches made by the real better-auth 1.7.25 (`tests/interop-better-auth/vectors.mjs`)
+//! are read back, and the `Set-Cookie` headers the Rust side writes for them are Better Auth's byte for byte
+//! (`node_vectors_verify`); the real server beside the Rust service is exercised by `tests/tests/better_auth.rs`.
+//!
+//! What it does not do: the sign-in flows themselves (e-mail and password, magic links, OAuth, passkeys: they stay
+//! in Node unless you build one in Rust and call [`BetterAuth::sign_in`]), plugins' and `additionalFields`' columns,
+//! secondary storage, `deferSessionRefresh`, and writing the cookie cache.
+//!
+//! Secrets ([`Secrets`]): `BETTER_AUTH_SECRETS`, else `BETTER_AUTH_SECRET`, else `AUTH_SECRET`, as Better Auth picks
+//! them. The session cookies are signed and verified with the **current** secret only, as Better Auth does: rotating
+//! the secret signs everyone out, on both sides. Only the `"jwe"` cookie cache is decrypted with any listed secret.
+//!
+//! With the `axum` feature, [`axum`] has the extractors ([`axum::CurrentSession`], [`axum::MaybeSession`]) and the
+//! middleware sending the cookies a request's resolution decided:
+//!
+//! ```
+//! # #[cfg(feature = "axum")] {
+//! use authjs_core::better_auth::axum::{CurrentSession, refresh_session_cookies};
+//! use authjs_core::better_auth::{BetterAuth, BetterAuthConfig, Secrets, SessionStore};
+//! use axum::{Router, middleware, routing::get};
+//!
+//! async fn me(CurrentSession { user, .. }: CurrentSession) -> String {
+//!     format!("signed in as {}", user.email)
+//! }
+//!
+//! /// The app over any store (`authjs_sea_orm::better_auth::BetterAuthStore`, say).
+//! fn app(store: impl SessionStore + 'static) -> Result<Router, Box<dyn std::error::Error>> {
+//!     // BETTER_AUTH_SECRETS / BETTER_AUTH_SECRET / AUTH_SECRET, as the Node app reads them.
+//!     let secrets = Secrets::from_env(|name| std::env::var(name).ok())?;
+//!     let config = BetterAuthConfig::for_url(secrets, "http://localhost:3000");
+//!     Ok(Router::new()
+//!         .route("/me", get(me))
+//!         .layer(middleware::from_fn(refresh_session_cookies))
+//!         .with_state(BetterAuth::new(store, config)))
+//! }
+//! # }
+//! ```
 
 use std::fmt;
 
@@ -14,6 +74,20 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::types::REDACTED;
+
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+mod cache;
+pub mod cookies;
+mod secret;
+mod session;
+#[cfg(test)]
+mod tests;
+
+pub use cache::{CacheStrategy, CookieCache, UnknownStrategy};
+pub use secret::{DEFAULT_SECRET, Secrets, SecretsError};
+pub use session::{BetterAuth, BetterAuthConfig, ClientInfo, CurrentSession, Resolution, generate_id};
 
 /// A row of Better Auth's `user` table: its core fields (plugins' and `additionalFields` columns are not read).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -15,16 +15,33 @@ use super::{EXTRA_INDEXES, Origin};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Differences(pub Vec<String>);
 
+impl Differences {
+    /// The error message for the tables of `set`: as [`Display`](fmt::Display), naming whose tables they are.
+    pub(super) fn message(&self, set: TableSet) -> String {
+        Message(self, set.label()).to_string()
+    }
+}
+
+/// [`Differences`] as an error message about `.1`'s tables.
+struct Message<'a>(&'a Differences, &'a str);
+
 impl fmt::Display for Differences {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Message(self, "Auth.js").fmt(f)
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Message(Differences(differences), what) = *self;
         write!(
             f,
-            "the existing Auth.js tables cannot be adopted ({} difference{} from what the adapter reads and writes; \
+            "the existing {what} tables cannot be adopted ({} difference{} from what the adapter reads and writes; \
              nothing was changed):",
-            self.0.len(),
-            if self.0.len() == 1 { "" } else { "s" }
+            differences.len(),
+            if differences.len() == 1 { "" } else { "s" }
         )?;
-        for difference in &self.0 {
+        for difference in differences {
             write!(f, "\n  {difference}")?;
         }
         Ok(())
@@ -35,7 +52,7 @@ fn list(columns: &[String]) -> String {
     format!("({})", columns.join(", "))
 }
 
-/// Compares `found` (the existing ones among the five tables of `set`) with what the entities need on `backend`.
+/// Compares `found` (the existing ones among the tables of `set`) with what the entities need on `backend`.
 pub(super) fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String, FoundTable>) -> Differences {
     let mut out = Vec::new();
     let specs = set.specs();
@@ -97,7 +114,7 @@ pub(super) fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String
                 Some(_) => {}
             }
         }
-        for f in &table.columns {
+        for f in table.columns.iter().filter(|_| set.inserts_into(t)) {
             if !f.nullable && !f.has_default && !spec.columns.iter().any(|c| c.name == f.name) {
                 out.push(format!(
                     "{t}.{}: expected nullable or a default (the adapter does not write this column), found NOT NULL \
@@ -110,12 +127,28 @@ pub(super) fn compare(set: TableSet, backend: DbBackend, found: &BTreeMap<String
     Differences(out)
 }
 
-/// The origin told by the index names of the five tables.
+/// The origin told by the index names of the tables.
 pub(super) fn origin(set: TableSet, found: &BTreeMap<String, FoundTable>) -> Origin {
     let has = |table: &str, index: &str| found.get(table).is_some_and(|t| t.has_index(index));
-    if matches!(set, TableSet::Prisma | TableSet::PrismaV4) {
-        let prisma = has("User", "User_email_key") && has("Session", "Session_sessionToken_key");
-        return if prisma { Origin::PrismaMigrate } else { Origin::Other };
+    match set {
+        TableSet::Prisma | TableSet::PrismaV4 => {
+            let prisma = has("User", "User_email_key") && has("Session", "Session_sessionToken_key");
+            return if prisma { Origin::PrismaMigrate } else { Origin::Other };
+        }
+        TableSet::BetterAuth | TableSet::BetterAuthDrizzle => {
+            // Both name their plain indexes alike; drizzle-kit also names the unique ones (`<table>_<column>_unique`),
+            // Better Auth's migrations leave them to the database (`user_email_key`, `email`, SQLite's autoindexes).
+            let better_auth = has("session", "session_userId_idx")
+                && has("account", "account_userId_idx")
+                && has("verification", "verification_identifier_idx");
+            let drizzle_kit = has("user", "user_email_unique") && has("session", "session_token_unique");
+            return match (set, better_auth, drizzle_kit) {
+                (TableSet::BetterAuth, true, false) => Origin::BetterAuth,
+                (TableSet::BetterAuthDrizzle, true, true) => Origin::BetterAuthDrizzleKit,
+                _ => Origin::Other,
+            };
+        }
+        _ => {}
     }
     if EXTRA_INDEXES.iter().all(|(table, _, index)| has(table, index)) {
         Origin::AuthjsSeaOrm
@@ -139,7 +172,7 @@ pub async fn check(db: &impl ConnectionTrait) -> Result<Option<Result<Origin, Di
 }
 
 /// [`check`] for the tables of `set`: [`TableSet::Prisma`] compares the Prisma adapter's tables with
-/// [`crate::entity::prisma`].
+/// [`crate::entity::prisma`], [`TableSet::BetterAuth`] Better Auth's with [`crate::entity::better_auth`].
 pub async fn check_set(db: &impl ConnectionTrait, set: TableSet) -> Result<Option<Result<Origin, Differences>>, DbErr> {
     let backend = db.get_database_backend();
     let existing = existing_tables(db).await?;

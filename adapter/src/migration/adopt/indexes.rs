@@ -23,7 +23,9 @@ pub async fn create_indexes(db: &impl ConnectionTrait) -> Result<Vec<String>, Db
         let mut added = Vec::new();
         for (_, column, name) in EXTRA_INDEXES.iter().filter(|(t, _, _)| *t == adoption.table) {
             let table = read_table(db, &adoption.table).await?;
-            if table.has_index(name) || table.indexed(column) {
+            // Better Auth's adopted `session` and `account` have other columns (and their own `userId` indexes).
+            let has_column = table.columns.iter().any(|c| c.name == *column);
+            if table.has_index(name) || table.indexed(column) || !has_column {
                 continue;
             }
             let index = Index::create()

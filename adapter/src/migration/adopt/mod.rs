@@ -3,7 +3,10 @@
 //! calling [`v1::create_auth_tables`](super::v1::create_auth_tables), say); and, by
 //! [`migration::prisma`](super::prisma), the Prisma adapter's tables created by `prisma migrate` ([`TableSet::Prisma`]:
 //! `User`, `Account`, `Session`, `VerificationToken`, `Authenticator`, checked alike against
-//! [`crate::entity::prisma`]).
+//! [`crate::entity::prisma`]); and, by [`migration::better_auth`](super::better_auth), Better Auth's tables
+//! ([`TableSet::BetterAuth`], [`TableSet::BetterAuthDrizzle`]: `user`, `session`, `account`, `verification`, checked
+//! against [`crate::entity::better_auth`]; only `session`, the one table the Rust side inserts into, must have no
+//! other `NOT NULL` column without a default).
 //!
 //! [`m20261126_000001_create_auth_tables`](super::m20261126_000001_create_auth_tables) calls [`adopt_existing`]
 //! before its `CREATE TABLE`s. When none of `user`, `account`, `session`, `verificationToken` and `authenticator`
@@ -67,6 +70,12 @@ pub enum Origin {
     /// `prisma migrate`, from the Auth.js Prisma adapter's schema (Prisma's `User_email_key` and
     /// `Session_sessionToken_key` indexes), adopted by [`migration::prisma`](super::prisma).
     PrismaMigrate,
+    /// Better Auth's own migrations (`getMigrations`, `npx auth migrate`; or [`migration::better_auth`](super::better_auth),
+    /// which creates the same tables), adopted by [`migration::better_auth`](super::better_auth).
+    BetterAuth,
+    /// drizzle-kit, from the schema Better Auth's Drizzle CLI writes (`npx auth generate`), adopted by
+    /// [`migration::better_auth::drizzle`](super::better_auth::drizzle).
+    BetterAuthDrizzleKit,
     /// Another tool: compatible columns and keys, other index names.
     Other,
 }
@@ -78,6 +87,8 @@ impl Origin {
             Origin::DrizzleKit => "drizzle-kit",
             Origin::AuthjsSeaOrm => "authjs-sea-orm",
             Origin::PrismaMigrate => "prisma-migrate",
+            Origin::BetterAuth => "better-auth",
+            Origin::BetterAuthDrizzleKit => "better-auth-drizzle-kit",
             Origin::Other => "other",
         }
     }
@@ -87,6 +98,8 @@ impl Origin {
             "drizzle-kit" => Origin::DrizzleKit,
             "authjs-sea-orm" => Origin::AuthjsSeaOrm,
             "prisma-migrate" => Origin::PrismaMigrate,
+            "better-auth" => Origin::BetterAuth,
+            "better-auth-drizzle-kit" => Origin::BetterAuthDrizzleKit,
             _ => Origin::Other,
         }
     }
@@ -98,6 +111,8 @@ impl fmt::Display for Origin {
             Origin::DrizzleKit => "drizzle-kit (the Auth.js Drizzle adapter's schema)",
             Origin::AuthjsSeaOrm => "authjs-sea-orm (an earlier run, not recorded in seaql_migrations)",
             Origin::PrismaMigrate => "prisma migrate (the Auth.js Prisma adapter's schema)",
+            Origin::BetterAuth => "Better Auth's migrations (getMigrations, npx auth migrate)",
+            Origin::BetterAuthDrizzleKit => "drizzle-kit (the schema Better Auth's Drizzle CLI writes)",
             Origin::Other => "another tool (compatible columns and keys)",
         })
     }

@@ -53,7 +53,10 @@ pub async fn adoptions(db: &impl ConnectionTrait) -> Result<Vec<Adoption>, DbErr
         })
         .collect::<Result<_, DbErr>>()?;
     // In the order of the tables, users first.
-    let order: Vec<&str> = TableSet::Drizzle.table_names().into_iter().chain(TableSet::Prisma.table_names()).collect();
+    let order: Vec<&str> = [TableSet::Drizzle, TableSet::Prisma, TableSet::BetterAuth]
+        .into_iter()
+        .flat_map(TableSet::table_names)
+        .collect();
     // (next-auth v4's Prisma tables have the v5 names.)
     adoptions.sort_by_key(|a| order.iter().position(|t| *t == a.table).unwrap_or(order.len()));
     Ok(adoptions)
@@ -108,12 +111,12 @@ pub async fn adopt_existing(manager: &SchemaManager<'_>, migration: &str) -> Res
 }
 
 /// [`adopt_existing`] for the tables of `set` ([`migration::prisma`](crate::migration::prisma) adopts
-/// [`TableSet::Prisma`]).
+/// [`TableSet::Prisma`], [`migration::better_auth`](crate::migration::better_auth) [`TableSet::BetterAuth`]).
 pub async fn adopt_existing_set(manager: &SchemaManager<'_>, migration: &str, set: TableSet) -> Result<bool, DbErr> {
     let db = manager.get_connection();
     match check_set(db, set).await? {
         None => Ok(false),
-        Some(Err(differences)) => Err(DbErr::Migration(differences.to_string())),
+        Some(Err(differences)) => Err(DbErr::Migration(differences.message(set))),
         Some(Ok(origin)) => {
             let existing = existing_tables(db).await?;
             let names: Vec<&str> = set.table_names().into_iter().filter(|t| existing.contains(*t)).collect();

@@ -16,6 +16,9 @@ pub(super) enum Kind {
     Date,
     /// A date the entity declares as `Timestamp`: ISO-8601 text on SQLite (Prisma's `DATETIME`), else as `Date`.
     IsoDate,
+    /// A date the entity declares as `TimestampWithTimeZone` (Better Auth's own tables): `timestamptz` on
+    /// PostgreSQL, ISO-8601 text on SQLite (Better Auth's `date`), else as `Date`.
+    ZonedDate,
     Integer,
     Bool,
 }
@@ -25,6 +28,7 @@ impl Kind {
         match column_type {
             ColumnType::DateTime => Kind::Date,
             ColumnType::Timestamp => Kind::IsoDate,
+            ColumnType::TimestampWithTimeZone => Kind::ZonedDate,
             ColumnType::BigInteger | ColumnType::Integer => Kind::Integer,
             ColumnType::Boolean => Kind::Bool,
             _ => Kind::Text,
@@ -36,15 +40,17 @@ impl Kind {
         match (backend, self) {
             (DbBackend::Postgres, Kind::Text) => "text or character varying",
             (DbBackend::Postgres, Kind::Date | Kind::IsoDate) => "timestamp without time zone",
+            (DbBackend::Postgres, Kind::ZonedDate) => "timestamp with time zone",
             (DbBackend::Postgres, Kind::Integer) => "integer or bigint",
             (DbBackend::Postgres, Kind::Bool) => "boolean",
             (DbBackend::MySql, Kind::Text) => "varchar or text",
-            (DbBackend::MySql, Kind::Date | Kind::IsoDate) => "datetime or timestamp",
+            (DbBackend::MySql, Kind::Date | Kind::IsoDate | Kind::ZonedDate) => "datetime or timestamp",
             (DbBackend::MySql, Kind::Integer) => "int or bigint (signed)",
             (DbBackend::MySql, Kind::Bool) => "boolean (tinyint)",
             (_, Kind::Text) => "text",
             (_, Kind::Date) => "integer (epoch milliseconds)",
             (_, Kind::IsoDate) => "datetime (ISO-8601 text)",
+            (_, Kind::ZonedDate) => "date (ISO-8601 text)",
             (_, Kind::Integer | Kind::Bool) => "integer",
         }
     }
@@ -58,6 +64,9 @@ impl Kind {
                 // `timestamptz` would read, but the entities write naive UTC instants, which PostgreSQL converts
                 // through the session's time zone there.
                 Kind::Date | Kind::IsoDate => t == "timestamp without time zone",
+                // The store binds UTC instants (`timestamptz`), which a `timestamp` column would take through the
+                // session's time zone.
+                Kind::ZonedDate => t == "timestamp with time zone",
                 Kind::Integer => matches!(t, "integer" | "bigint"),
                 Kind::Bool => t == "boolean",
             },
@@ -65,7 +74,7 @@ impl Kind {
                 let base = t.split(['(', ' ']).next().unwrap_or_default();
                 match self {
                     Kind::Text => matches!(base, "varchar" | "text" | "tinytext" | "mediumtext" | "longtext"),
-                    Kind::Date | Kind::IsoDate => matches!(base, "datetime" | "timestamp"),
+                    Kind::Date | Kind::IsoDate | Kind::ZonedDate => matches!(base, "datetime" | "timestamp"),
                     Kind::Integer => matches!(base, "int" | "bigint") && !t.contains("unsigned"),
                     Kind::Bool => base == "tinyint",
                 }
@@ -81,6 +90,11 @@ impl Kind {
                     // Prisma declares `BOOLEAN` (numeric affinity, 0/1 stored).
                     Kind::Bool => t.contains("int") || t.contains("bool"),
                     Kind::IsoDate => t.contains("date") || t.contains("time"),
+                    // Better Auth declares `date` (numeric affinity: ISO-8601 text stays text); a text column holds
+                    // the same text.
+                    Kind::ZonedDate => {
+                        t.contains("date") || t.contains("time") || (!t.contains("int") && t.contains("text"))
+                    }
                 }
             }
         }
@@ -125,7 +139,7 @@ fn spec<E: EntityTrait>() -> TableSpec {
     TableSpec { name: E::default().table_name(), columns, primary_key, cascades_to_user }
 }
 
-/// Which five tables an adoption checks, and against which entities.
+/// Which tables an adoption checks (five Auth.js tables, or Better Auth's four), and against which entities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TableSet {
@@ -138,39 +152,76 @@ pub enum TableSet {
     /// next-auth v4's Prisma schema: the entities of [`crate::entity::prisma::v4`] and the v5 `Authenticator`,
     /// which may be missing (the migration of [`migration::prisma::v4`](crate::migration::prisma::v4)).
     PrismaV4,
+    /// Better Auth's core tables (`user`, `session`, `account`, `verification`) as its own migrations create them:
+    /// the entities of [`crate::entity::better_auth`] (the migration of
+    /// [`migration::better_auth`](crate::migration::better_auth)).
+    BetterAuth,
+    /// Better Auth's core tables as its Drizzle CLI writes them (snake_case columns): the entities of
+    /// [`crate::entity::better_auth::drizzle`] (the migration of
+    /// [`migration::better_auth::drizzle`](crate::migration::better_auth::drizzle)).
+    BetterAuthDrizzle,
 }
 
 impl TableSet {
-    /// The five tables, users first.
-    pub(super) fn specs(self) -> [TableSpec; 5] {
+    /// The tables, users first.
+    pub(super) fn specs(self) -> Vec<TableSpec> {
         match self {
-            TableSet::Drizzle => [
+            TableSet::Drizzle => vec![
                 spec::<entity::user::Entity>(),
                 spec::<entity::account::Entity>(),
                 spec::<entity::session::Entity>(),
                 spec::<entity::verification_token::Entity>(),
                 spec::<entity::authenticator::Entity>(),
             ],
-            TableSet::PrismaV4 => [
+            TableSet::PrismaV4 => vec![
                 spec::<entity::prisma::v4::user::Entity>(),
                 spec::<entity::prisma::v4::account::Entity>(),
                 spec::<entity::prisma::v4::session::Entity>(),
                 spec::<entity::prisma::v4::verification_token::Entity>(),
                 spec::<entity::prisma::authenticator::Entity>(),
             ],
-            TableSet::Prisma => [
+            TableSet::Prisma => vec![
                 spec::<entity::prisma::user::Entity>(),
                 spec::<entity::prisma::account::Entity>(),
                 spec::<entity::prisma::session::Entity>(),
                 spec::<entity::prisma::verification_token::Entity>(),
                 spec::<entity::prisma::authenticator::Entity>(),
             ],
+            TableSet::BetterAuth => vec![
+                spec::<entity::better_auth::user::Entity>(),
+                spec::<entity::better_auth::session::Entity>(),
+                spec::<entity::better_auth::account::Entity>(),
+                spec::<entity::better_auth::verification::Entity>(),
+            ],
+            TableSet::BetterAuthDrizzle => vec![
+                spec::<entity::better_auth::drizzle::user::Entity>(),
+                spec::<entity::better_auth::drizzle::session::Entity>(),
+                spec::<entity::better_auth::drizzle::account::Entity>(),
+                spec::<entity::better_auth::drizzle::verification::Entity>(),
+            ],
         }
     }
 
-    /// The names of the five tables, users first.
-    pub fn table_names(self) -> [&'static str; 5] {
-        self.specs().map(|s| s.name)
+    /// The names of the tables, users first (five Auth.js tables, or Better Auth's four).
+    pub fn table_names(self) -> Vec<&'static str> {
+        self.specs().into_iter().map(|s| s.name).collect()
+    }
+
+    /// Whose tables these are, as error messages name them.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            TableSet::Drizzle | TableSet::Prisma | TableSet::PrismaV4 => "Auth.js",
+            TableSet::BetterAuth | TableSet::BetterAuthDrizzle => "Better Auth",
+        }
+    }
+
+    /// Whether this crate inserts rows into `table`, so that its columns the entity does not map must be nullable
+    /// or have a default. Better Auth's store inserts sessions only (users, accounts and verifications are Node's).
+    pub(super) fn inserts_into(self, table: &str) -> bool {
+        match self {
+            TableSet::BetterAuth | TableSet::BetterAuthDrizzle => table == "session",
+            _ => true,
+        }
     }
 
     /// Columns the entities read as optional that an adopted table may declare `NOT NULL`: the documented Prisma
@@ -178,8 +229,8 @@ impl TableSet {
     /// leaving such a column empty fail on that table.
     pub(super) fn may_be_required(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            TableSet::Drizzle | TableSet::PrismaV4 => &[],
             TableSet::Prisma => &[("User", "email")],
+            _ => &[],
         }
     }
 
@@ -194,5 +245,6 @@ impl TableSet {
 
 /// The names of the five tables of the Drizzle adapter's schema ([`TableSet::Drizzle`]).
 pub fn table_names() -> [&'static str; 5] {
-    TableSet::Drizzle.table_names()
+    let names = TableSet::Drizzle.table_names();
+    std::array::from_fn(|i| names.get(i).copied().unwrap_or_default())
 }
