@@ -3,14 +3,12 @@
 //! process per test, stopped when the [`BetterAuthNode`] is dropped. `tests/better_auth.rs` runs it next to a Rust
 //! app on the same database.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::node::better_auth_dir;
+use crate::node::{NodeProcess, better_auth_dir};
 use crate::{Backend, EmptyDb};
 
 /// How the tables are named: the `BA_NAMING` of the server.
@@ -117,16 +115,7 @@ pub struct BetterAuthNode {
     pub base: String,
     /// What `NodeTables::Check` found to create (empty otherwise).
     pub pending: Vec<String>,
-    child: Child,
-    stdin: Option<ChildStdin>,
-}
-
-impl Drop for BetterAuthNode {
-    fn drop(&mut self) {
-        drop(self.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    _process: NodeProcess,
 }
 
 impl BetterAuthNode {
@@ -143,65 +132,46 @@ impl BetterAuthNode {
             Backend::MySql => ("mysql", db.url.clone()),
             Backend::SqliteMemory => panic!("Node cannot open another process's in-memory database"),
         };
-        let mut command = Command::new("node");
-        command
-            .arg("server.mjs")
-            .current_dir(better_auth_dir())
-            .env("BA_BACKEND", backend)
-            .env("BA_DATABASE", database)
-            .env("BA_NAMING", config.naming.name())
-            .env(
-                "BA_TABLES",
-                match config.tables {
-                    NodeTables::Create => "create",
-                    NodeTables::Check => "check",
-                    NodeTables::None => "none",
-                },
-            )
-            .env("BA_COOKIE_CACHE", config.cookie_cache.name())
-            .env("BA_SECURE_COOKIES", if config.secure_cookies { "1" } else { "0" })
-            .env("NODE_ENV", "test")
-            .env("TZ", "Pacific/Auckland")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (variable, value) in [
-            ("BA_EXPIRES_IN", config.expires_in),
-            ("BA_UPDATE_AGE", config.update_age),
-            ("BA_COOKIE_CACHE_MAX_AGE", config.cookie_cache_max_age),
-        ] {
-            match value {
-                Some(seconds) => command.env(variable, seconds.to_string()),
-                None => command.env_remove(variable),
-            };
-        }
-        for variable in SECRET_VARIABLES {
-            command.env_remove(variable);
-        }
-        for (variable, value) in &config.secrets {
-            assert!(SECRET_VARIABLES.contains(variable), "{variable} is not one of Better Auth's secret variables");
-            command.env(variable, value);
-        }
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("spawn node server.mjs: {e}"));
-        let stderr = child.stderr.take().expect("piped stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("[better-auth] {line}");
+        let configure = |command: &mut Command| {
+            command
+                .env("BA_BACKEND", backend)
+                .env("BA_DATABASE", database)
+                .env("BA_NAMING", config.naming.name())
+                .env(
+                    "BA_TABLES",
+                    match config.tables {
+                        NodeTables::Create => "create",
+                        NodeTables::Check => "check",
+                        NodeTables::None => "none",
+                    },
+                )
+                .env("BA_COOKIE_CACHE", config.cookie_cache.name())
+                .env("BA_SECURE_COOKIES", if config.secure_cookies { "1" } else { "0" })
+                .env("NODE_ENV", "test")
+                .env("TZ", "Pacific/Auckland")
+                .stdin(Stdio::piped());
+            for (variable, value) in [
+                ("BA_EXPIRES_IN", config.expires_in),
+                ("BA_UPDATE_AGE", config.update_age),
+                ("BA_COOKIE_CACHE_MAX_AGE", config.cookie_cache_max_age),
+            ] {
+                match value {
+                    Some(seconds) => command.env(variable, seconds.to_string()),
+                    None => command.env_remove(variable),
+                };
             }
-        });
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
+            for variable in SECRET_VARIABLES {
+                command.env_remove(variable);
             }
-            for line in lines.map_while(Result::ok) {
-                eprintln!("[better-auth stdout] {line}");
+            for (variable, value) in &config.secrets {
+                assert!(SECRET_VARIABLES.contains(variable), "{variable} is not one of Better Auth's secret variables");
+                command.env(variable, value);
             }
-        });
-        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
-            let status = child.try_wait().ok().flatten();
+        };
+        let (mut process, line) =
+            NodeProcess::spawn(&better_auth_dir(), "server.mjs", "better-auth", Duration::from_secs(60), configure);
+        let line = line.unwrap_or_else(|| {
+            let status = process.exit_status();
             panic!("server.mjs on {backend} printed no port (exit status: {status:?}); its stderr is above")
         });
         let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("server.mjs printed {line:?}: {e}"));
@@ -212,8 +182,7 @@ impl BetterAuthNode {
             .iter()
             .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
             .collect();
-        let stdin = child.stdin.take();
-        BetterAuthNode { base, pending, child, stdin }
+        BetterAuthNode { base, pending, _process: process }
     }
 
     /// `base` + `/api/auth` + `path`: a Better Auth endpoint (`/get-session`, `/sign-in/email`, …).

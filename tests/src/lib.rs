@@ -12,9 +12,11 @@
 //!   snapshots a database's catalog (to prove an operation changed nothing).
 //! * [`node`] finds the Node side of the interop tests (`tests/interop`) and says whether it is installed;
 //!   [`authjs_app`] starts its real Auth.js app (`authjs-app.mjs`) on a database of the suite.
-//! * [`better_auth`] starts the real Better Auth server (`tests/interop-better-auth`) on a database of the suite.
+//! * [`better_auth`] starts the real Better Auth server (`tests/interop-better-auth`) on a database of the suite;
+//!   [`node::NodeProcess`] runs both scripts.
 //! * [`better_auth_tables`] gives a `BetterAuthStore` on a database of its own with Better Auth's tables in one of
 //!   their namings, writes rows as Better Auth does, and holds the reference DDL of each naming.
+//! * [`logs::Captured`] keeps what a `tracing` subscriber writes, for tests that read their logs.
 //! * [`cases`] holds every case, written once as `async fn case<S: TestSchema>(t: &TestDb<S>)`;
 //!   `tests/conformance.rs` stamps them out per schema and backend.
 //!
@@ -30,6 +32,7 @@ pub mod cases;
 pub mod catalog;
 pub mod drizzle;
 pub mod fixtures;
+pub mod logs;
 pub mod node;
 pub mod raw;
 pub mod schemas;

@@ -3,8 +3,11 @@
 //! of both (versions pinned in `tests/package-lock.json`) once, in `tests/node_modules`, and generates the Prisma
 //! clients.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The packages the scripts import, as `tests/node_modules` paths: their absence means `npm ci --prefix tests` has not
 /// run (or ran on an older `package.json`).
@@ -99,4 +102,68 @@ pub fn better_auth_ready() -> bool {
     }
     eprintln!("skipped: run npm ci --prefix tests ({why})");
     false
+}
+
+/// A Node script, running, started by [`NodeProcess::spawn`]; when dropped, its stdin (if piped) is closed, then it is
+/// killed.
+pub struct NodeProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl NodeProcess {
+    /// Runs `node <script>` in `dir`, with what `configure` sets (environment, stdin; stdout and stderr are piped
+    /// here), and waits up to `timeout` for the first line it prints on stdout: `None` if none came (see
+    /// [`NodeProcess::exit_status`]). Its stderr goes to the test's output as `[<label>] …` lines, and what it prints
+    /// on stdout after the first line as `[<label> stdout] …`.
+    pub fn spawn(
+        dir: &Path,
+        script: &str,
+        label: &str,
+        timeout: Duration,
+        configure: impl FnOnce(&mut Command),
+    ) -> (NodeProcess, Option<String>) {
+        let mut command = Command::new("node");
+        command.arg(script).current_dir(dir);
+        configure(&mut command);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("spawn node {script}: {e}"));
+        if let Some(stderr) = child.stderr.take() {
+            let label = label.to_owned();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    eprintln!("[{label}] {line}");
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        if let Some(stdout) = child.stdout.take() {
+            let label = label.to_owned();
+            std::thread::spawn(move || {
+                let mut lines = BufReader::new(stdout).lines();
+                if let Some(Ok(line)) = lines.next() {
+                    let _ = tx.send(line);
+                }
+                for line in lines.map_while(Result::ok) {
+                    eprintln!("[{label} stdout] {line}");
+                }
+            });
+        }
+        let line = rx.recv_timeout(timeout).ok();
+        let stdin = child.stdin.take();
+        (NodeProcess { child, stdin }, line)
+    }
+
+    /// The exit status, if the process has exited.
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
 }

@@ -32,7 +32,7 @@ use std::future::Future;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use authjs_sea_orm::axum::{Auth, AuthConfig, CurrentSession, random_token};
@@ -44,6 +44,7 @@ use authjs_sea_orm::{
     Adapter, AdapterSession, HASHED_TOKEN_MARK, SeaOrmAdapter, SessionUpdate, TokenDigest, UserUpdate,
 };
 use authjs_sea_orm_tests::authjs_app::AuthjsApp;
+use authjs_sea_orm_tests::logs::Captured;
 use authjs_sea_orm_tests::node::node_ready;
 use authjs_sea_orm_tests::schemas::{self, TestSchema};
 use authjs_sea_orm_tests::{Backend, Route, Target, TestDb, cases, drizzle, fixtures, with_database};
@@ -544,27 +545,13 @@ async fn writes_by_another_process_are_seen_at_once() {
 // ---------------------------------------------------------------------------------------------------------------
 // The listener's connection drops
 
-/// A `tracing` writer keeping what this thread's subscriber writes.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// `pg_terminate_backend` on the listener's connection, the database refusing new connections meanwhile: a session
 /// deleted right then is not served (the cache empties as soon as the listener sees its connection go), every read
 /// goes to the database until it listens again, and once the database accepts connections it does, by itself, and
 /// caching and invalidation resume. The logs say so, without the URL's password or any token.
 #[tokio::test]
 async fn connection_loss_serves_nothing_stale_and_recovers() {
-    let logs = Logs::default();
+    let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -645,7 +632,7 @@ async fn connection_loss_serves_nothing_stale_and_recovers() {
 
     listener.stop().await;
     assert_eq!(cache.invalidation(), Invalidation::NotListening, "stopped: nothing is cached any more");
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("session cache listener: listening"), "{logs}");
     assert!(logs.contains("connection lost"), "{logs}");
     assert!(logs.contains("cannot listen"), "{logs}");

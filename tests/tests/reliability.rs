@@ -18,6 +18,7 @@ use authjs_sea_orm::{
     AccountType, Adapter, AdapterAccount, AdapterAuthenticator, AdapterSession, Error, NewUser, Record, SeaOrmAdapter,
     SessionUpdate, UserUpdate, VerificationToken,
 };
+use authjs_sea_orm_tests::logs::Captured;
 use authjs_sea_orm_tests::{Backend, Route, Target, TestDb, fixtures};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 use sea_orm::{Database, TransactionTrait};
@@ -439,46 +440,30 @@ async fn bad_input(backend: Backend) {
 // ---------------------------------------------------------------------------------------------------------------
 // Secrets
 
-/// A `tracing` writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    /// The process's log capture at trace level, installed as the global subscriber by the first caller. Under nextest
-    /// each test has a process of its own; under `cargo test` the tests of this binary share it (each looks for its
-    /// own random secrets in it).
-    fn global() -> Captured {
-        static GLOBAL: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-        GLOBAL
-            .get_or_init(|| {
-                let captured = Captured::default();
-                let writer = captured.clone();
-                tracing_subscriber::fmt()
-                    .with_max_level(tracing::Level::TRACE)
-                    .with_writer(move || writer.clone())
-                    .with_ansi(false)
-                    .try_init()
-                    .expect("this binary installs no other global subscriber");
-                captured
-            })
-            .clone()
-    }
+/// The process's log capture at trace level, installed as the global subscriber by the first caller. Under nextest each
+/// test has a process of its own; under `cargo test` the tests of this binary share it (each looks for its own random
+/// secrets in it).
+fn global_capture() -> Captured {
+    static GLOBAL: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    GLOBAL
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .try_init()
+                .expect("this binary installs no other global subscriber");
+            captured
+        })
+        .clone()
 }
 
 /// A full flow with logs captured at trace level: no session, OAuth or verification token appears in the logs, in
 /// `Debug` of what the adapter returns, or in its errors.
 async fn secrets_stay_secret(backend: Backend) {
-    let captured = Captured::global();
+    let captured = global_capture();
     let Some(t) = TestDb::new(backend).await else { return };
     let secrets: Vec<String> = (0..6).map(|i| format!("SECRET{i}x{}", fixtures::id().replace('-', ""))).collect();
     let mut shown = Vec::new();
@@ -511,7 +496,7 @@ async fn secrets_stay_secret(backend: Backend) {
     shown.push(format!("{:?}", t.adapter.delete_user(&user.id).await.unwrap()));
     shown.push(format!("{:?}", t.adapter));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("INSERT"), "trace logging captured the statements: {logs}");
     for secret in &secrets {
         assert!(!logs.contains(secret.as_str()), "a secret appears in the logs on {backend}");

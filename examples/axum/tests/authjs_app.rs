@@ -19,17 +19,14 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use authjs_sea_orm::Adapter;
 use authjs_sea_orm::axum::SessionStrategy;
 use authjs_sea_orm::entity::session;
 use authjs_sea_orm::migration::{Migrator, MigratorTrait};
-use authjs_sea_orm_tests::node::{interop_dir, node_ready};
+use authjs_sea_orm_tests::authjs_app::AuthjsApp;
+use authjs_sea_orm_tests::node::node_ready;
 use authjs_sea_orm_tests::{Backend, EmptyDb, TestDb};
 use axum::http::StatusCode;
 use common::{RustApp, SECRET, SESSION_COOKIE, browser_client, hidden_field, location};
@@ -68,77 +65,14 @@ impl Strategy {
     }
 }
 
-/// `tests/interop/authjs-app.mjs`, running; killed when dropped.
-struct NodeApp {
-    base: Url,
-    child: Child,
-}
-
-impl Drop for NodeApp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl NodeApp {
-    /// Starts the Node app on the database of `empty` and waits for the port it prints.
-    fn start(empty: &EmptyDb, strategy: Strategy) -> NodeApp {
-        let (backend, database) = match empty.backend {
-            Backend::SqliteFile => {
-                let path = empty.url.strip_prefix("sqlite://").unwrap();
-                ("sqlite", path.split('?').next().unwrap().to_owned())
-            }
-            Backend::Postgres => ("postgres", empty.url.clone()),
-            Backend::MySql => ("mysql", empty.url.clone()),
-            Backend::SqliteMemory => panic!("Node cannot open another process's in-memory database"),
-        };
-        let mut child = Command::new("node")
-            .arg("authjs-app.mjs")
-            .current_dir(interop_dir())
-            .env("INTEROP_BACKEND", backend)
-            .env("INTEROP_DATABASE", database)
-            .env("AUTH_SECRET", SECRET)
-            .env("AUTH_SESSION_STRATEGY", strategy.name())
-            // Far from UTC, so that nothing depends on the host's time zone.
-            .env("TZ", "Pacific/Auckland")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawn node authjs-app.mjs: {e}"));
-        // Node's stderr (Auth.js logs its errors there) goes to the test's output, shown when a test fails.
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("[authjs-app] {line}");
-            }
-        });
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
-            }
-            for _ in lines {}
-        });
-        let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
-            let status = child.try_wait().ok().flatten();
-            panic!("authjs-app.mjs on {backend} printed no port (exit status: {status:?}); its stderr is above")
-        });
-        let ready: Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("authjs-app.mjs printed {line:?}: {e}"));
-        let port = ready["port"].as_u64().unwrap_or_else(|| panic!("authjs-app.mjs printed {line:?}"));
-        NodeApp { base: Url::parse(&format!("http://127.0.0.1:{port}")).unwrap(), child }
-    }
-}
-
 /// Both apps on one fresh database, and one browser for both.
 struct Apps {
     strategy: Strategy,
     rust: RustApp,
-    node: NodeApp,
+    /// `tests/interop/authjs-app.mjs`, on the same database with the same `AUTH_SECRET`; stopped when dropped.
+    _node: AuthjsApp,
+    /// Its base URL, `http://127.0.0.1:<port>`.
+    node_base: Url,
     client: reqwest::Client,
     jar: Arc<Jar>,
     // Last: the database is removed after the apps are stopped.
@@ -163,16 +97,18 @@ impl Apps {
         let db = TestDb::empty(backend).await?;
         Migrator::up(&db.db, None).await.unwrap_or_else(|e| panic!("migrate {backend}: {e}"));
         let rust = RustApp::serve(db.db.clone(), |config| strategy.configure(config)).await;
-        let node = NodeApp::start(&db, strategy);
+        // TZ far from UTC, so that nothing depends on the host's time zone.
+        let node = AuthjsApp::start_with_env(&db, SECRET, strategy.name(), &[("TZ", "Pacific/Auckland")]);
+        let node_base = Url::parse(&node.base).unwrap();
         let jar = Arc::new(Jar::default());
         let client = browser_client(Arc::clone(&jar));
-        Some(Apps { strategy, rust, node, client, jar, _db: db })
+        Some(Apps { strategy, rust, _node: node, node_base, client, jar, _db: db })
     }
 
     fn base(&self, side: Side) -> &Url {
         match side {
             Rust => &self.rust.base,
-            Node => &self.node.base,
+            Node => &self.node_base,
         }
     }
 
@@ -372,7 +308,7 @@ async fn rust_sign_in_is_shared(apps: &Apps) {
 async fn links_work_on_either_app_once(apps: &Apps) {
     let email = "edsger@example.com";
     let from_node = apps.request_link(Node, email).await;
-    assert_eq!(from_node.origin(), apps.node.base.origin(), "Node mails links to itself");
+    assert_eq!(from_node.origin(), apps.node_base.origin(), "Node mails links to itself");
     apps.sign_in_with(Rust, &from_node).await;
     let (first, _) = apps.signed_in_on_both().await;
     apps.link_is_refused(Rust, &from_node).await;
