@@ -271,6 +271,85 @@
 //! SharedStore<Auth<LocoAdapter>>` and call [`Auth::create_magic_link`], [`Auth::verify_magic_link`],
 //! [`Auth::sign_in`] and [`Auth::sign_out`] themselves; those take this crate's re-export of the cookie jar
 //! ([`CookieJar`]), so the app needs no `axum-extra` of its own (the starter's is another version).
+#![cfg_attr(
+    feature = "better-auth",
+    doc = r##"
+# Better Auth
+
+With the feature `better-auth`, a Loco service shares the users and sessions of a Better Auth app (better-auth 1.7)
+instead: [`better_auth`] reads the Node app's signed `better-auth.session_token` cookie, looks the session up in its
+`session` and `user` tables over `ctx.db`, and refreshes and ends it by Better Auth's rules. Sign-in stays in Node.
+The steps, on an app made by `loco new`:
+
+1. The dependency with the feature, in the app's `Cargo.toml` and in `migration/Cargo.toml` (paths as above):
+   `authjs-sea-orm-loco = { path = "../authjs-sea-orm/loco", features = ["better-auth"] }`.
+
+2. Better Auth's tables, in `migration/src/lib.rs` ([`better_auth::migration`]): [`Migration`](better_auth::migration::Migration)
+   creates them as Better Auth's own migrations do, or adopts the ones Better Auth created (its Drizzle CLI's tables:
+   `better_auth::migration::drizzle::Migration`, and `tables: drizzle` in the settings):
+
+   ```rust
+   # use sea_orm_migration::prelude::*;
+   # pub struct Migrator;
+   # #[async_trait::async_trait]
+   # impl MigratorTrait for Migrator {
+   fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+       vec![
+           Box::new(authjs_sea_orm_loco::better_auth::migration::Migration), // this line
+           // inject-above (do not remove this comment)
+       ]
+   }
+   # }
+   ```
+
+3. The initializer, in `initializers()` of `src/app.rs` ([`better_auth::BetterAuthInitializer`]):
+
+   ```rust
+   use loco_rs::prelude::*;
+
+   async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
+       Ok(vec![Box::new(authjs_sea_orm_loco::better_auth::BetterAuthInitializer)]) // this line
+   }
+   ```
+
+4. The Node app's secret and URL: the service reads `BETTER_AUTH_SECRET` (or `BETTER_AUTH_SECRETS`, `AUTH_SECRET`)
+   and `BETTER_AUTH_URL` from its environment as Better Auth does, or the `settings.better_auth` block of the config
+   ([`better_auth::BetterAuthSettings`]; session lifetimes, cookie cache, table naming). Boot fails on a blank secret,
+   and on Better Auth's public default secret outside development and test (`sqlite_boot_fails_on_a_blank_secret`,
+   `the_default_secret_stays_in_development`).
+
+Handlers take [`better_auth::SignedIn`] (Loco's 401 when signed out) or [`better_auth::MaybeSignedIn`]; signing out
+goes through the [`BetterAuth`](better_auth::BetterAuth) of [`better_auth::better_auth`]
+(`sqlite_a_node_session_is_accepted_tampering_is_not_and_sign_out_ends_it`, and its `postgres_` twin):
+
+```rust
+use authjs_sea_orm_loco::better_auth::{self, MaybeSignedIn, SignedIn};
+use axum::http::HeaderMap;
+use loco_rs::prelude::*;
+
+#[debug_handler(state = AppContext)]
+async fn me(signed_in: SignedIn) -> Result<Response> {
+    format::json(data!({ "id": signed_in.user.id, "email": signed_in.user.email }))
+}
+
+#[debug_handler(state = AppContext)]
+async fn hello(MaybeSignedIn(current): MaybeSignedIn) -> Result<Response> {
+    format::text(&format!("Hello, {}", current.map_or_else(|| "stranger".to_owned(), |current| current.user.name)))
+}
+
+#[debug_handler]
+async fn sign_out(State(ctx): State<AppContext>, headers: HeaderMap) -> Result<Response> {
+    let auth = better_auth::better_auth(&ctx)?;
+    let (_, cookies) = auth.sign_out_with_headers(&headers).await.map_err(|_| Error::InternalServerError)?;
+    Ok((cookies, "signed out").into_response()) // the session deleted, its cookies expired
+}
+
+pub fn routes() -> Routes {
+    Routes::new().prefix("/api").add("/me", get(me)).add("/hello", get(hello)).add("/sign-out", post(sign_out))
+}
+```
+"##
+)]
 
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -289,6 +368,8 @@ use loco_rs::app::{AppContext, Initializer};
 use loco_rs::environment::Environment;
 use serde::Deserialize;
 
+#[cfg(feature = "better-auth")]
+pub mod better_auth;
 pub mod entities;
 pub mod magic_link;
 pub mod migration;
