@@ -81,6 +81,15 @@ pub struct BetterAuthSettings {
     pub cookie_cache: Option<String>,
     /// Which naming of the tables (`better-auth`, the default, or `drizzle`).
     pub tables: Tables,
+    /// Better Auth's `advanced.cookiePrefix` (default `better-auth`).
+    pub cookie_prefix: Option<String>,
+    /// The cookies' `Domain` (Better Auth's `advanced.crossSubDomainCookies.domain`); none by default.
+    pub domain: Option<String>,
+    /// Whether the client's address is the `X-Forwarded-For` header's (one address only), behind a proxy that sets
+    /// it; off by default.
+    pub trust_forwarded_for: bool,
+    /// Better Auth's `session.disableSessionRefresh`: sessions are never extended.
+    pub disable_session_refresh: bool,
 }
 
 impl std::fmt::Debug for BetterAuthSettings {
@@ -94,6 +103,10 @@ impl std::fmt::Debug for BetterAuthSettings {
             .field("update_age", &self.update_age)
             .field("cookie_cache", &self.cookie_cache)
             .field("tables", &self.tables)
+            .field("cookie_prefix", &self.cookie_prefix)
+            .field("domain", &self.domain)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("disable_session_refresh", &self.disable_session_refresh)
             .finish()
     }
 }
@@ -154,16 +167,31 @@ impl BetterAuthSettings {
             config.secure = secure;
         }
         if let Some(secs) = self.expires_in {
-            config.expires_in = Duration::seconds(secs);
+            config.expires_in = positive_seconds("expires_in", secs)?;
         }
         if let Some(secs) = self.update_age {
-            config.update_age = Duration::seconds(secs);
+            config.update_age = positive_seconds("update_age", secs)?;
         }
+        if let Some(prefix) = &self.cookie_prefix {
+            config.cookie_prefix.clone_from(prefix);
+        }
+        config.domain.clone_from(&self.domain);
+        config.trust_forwarded_for = self.trust_forwarded_for;
+        config.disable_session_refresh = self.disable_session_refresh;
         if let Some(strategy) = &self.cookie_cache {
             let strategy = strategy.parse::<CacheStrategy>().map_err(|err| boot_error(&err))?;
             config.cookie_cache = CookieCache::enabled(strategy);
         }
         Ok(config)
+    }
+}
+
+/// `secs` seconds, if it is a positive duration a date can be moved by (a year's worth of them, say), else a boot
+/// error naming the setting.
+fn positive_seconds(setting: &str, secs: i64) -> loco_rs::Result<Duration> {
+    match Duration::try_seconds(secs) {
+        Some(duration) if secs > 0 => Ok(duration),
+        _ => Err(boot_error(&format!("{setting} must be a positive number of seconds"))),
     }
 }
 
@@ -306,6 +334,10 @@ mod tests {
             "update_age": 60,
             "cookie_cache": "jwe",
             "tables": "drizzle",
+            "cookie_prefix": "acme",
+            "domain": "example.com",
+            "trust_forwarded_for": true,
+            "disable_session_refresh": true,
         }))
         .unwrap();
         let config = settings.to_config_with_env(&Environment::Production, &env).unwrap();
@@ -318,6 +350,13 @@ mod tests {
         assert_eq!((config.expires_in, config.update_age), (Duration::hours(1), Duration::minutes(1)));
         assert_eq!(config.cookie_cache, CookieCache::enabled(CacheStrategy::Jwe));
         assert_eq!(settings.tables, Tables::Drizzle);
+        assert_eq!((config.cookie_prefix.as_str(), config.domain.as_deref()), ("acme", Some("example.com")));
+        assert!(config.trust_forwarded_for && config.disable_session_refresh);
+        for (setting, secs) in [("expires_in", 0), ("update_age", -1), ("expires_in", i64::MAX)] {
+            let bad: BetterAuthSettings = serde_json::from_value(serde_json::json!({ setting: secs })).unwrap();
+            let err = bad.to_config_with_env(&Environment::Production, &env).unwrap_err().to_string();
+            assert!(err.contains(setting), "{err}");
+        }
         assert!(!format!("{settings:?}").contains("s3cret"));
         let forced = BetterAuthSettings { secure: Some(true), ..settings.clone() };
         assert!(forced.to_config_with_env(&Environment::Production, &env).unwrap().secure);

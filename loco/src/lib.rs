@@ -314,8 +314,9 @@ The steps, on an app made by `loco new`:
 
 4. The Node app's secret and URL: the service reads `BETTER_AUTH_SECRET` (or `BETTER_AUTH_SECRETS`, `AUTH_SECRET`)
    and `BETTER_AUTH_URL` from its environment as Better Auth does, or the `settings.better_auth` block of the config
-   ([`better_auth::BetterAuthSettings`]; session lifetimes, cookie cache, table naming). Boot fails on a blank secret,
-   and on Better Auth's public default secret outside development and test (`sqlite_boot_fails_on_a_blank_secret`,
+   ([`better_auth::BetterAuthSettings`]; session lifetimes, cookie cache, table naming, cookie prefix and domain, a
+   trusted `X-Forwarded-For`). Boot fails on a blank secret, a non-positive lifetime, and Better Auth's public
+   default secret outside development and test (`sqlite_boot_fails_on_a_blank_secret`, `settings_become_the_config`,
    `the_default_secret_stays_in_development`).
 
 Handlers take [`better_auth::SignedIn`] (Loco's 401 when signed out) or [`better_auth::MaybeSignedIn`]; signing out
