@@ -92,7 +92,11 @@ impl Dialect {
     pub(crate) fn date<C: ColumnTrait>(&self, col: C, instant: Option<DateTime<Utc>>) -> Result<Value, Error> {
         let instant = instant.map(|t| self.storable(t)).transpose()?;
         Ok(match col.def().get_column_type() {
-            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc)),
+            // MySQL: a naive UTC date-time (`DATETIME` parameter), which MariaDB refuses out of a `timestamp`
+            // column's range, where it turns a UTC instant (`TIMESTAMP` parameter) into the current time.
+            ColumnType::TimestampWithTimeZone if self.backend != DbBackend::MySql => {
+                Value::ChronoDateTimeUtc(instant.map(Timestamp::to_utc))
+            }
             ColumnType::Timestamp if self.backend == DbBackend::Sqlite => Value::String(instant.map(iso_text)),
             ColumnType::BigInteger | ColumnType::Integer => Value::BigInt(instant.map(|t| t.timestamp_millis())),
             _ => Timestamp::opt_to_value(instant, self.backend),
