@@ -284,6 +284,46 @@ impl fmt::Debug for Key {
     }
 }
 
+/// A compact JWE with direct encryption, split and decoded: `alg` `dir`, an empty encrypted key, no `zip` or `crit`
+/// header (as `jose` refuses them). The callers check `enc`, the key and the lengths.
+pub(crate) struct DirectJwe<'a> {
+    /// The protected header.
+    pub(crate) header: Map<String, Value>,
+    /// The header's base64url text: the additional authenticated data.
+    pub(crate) aad: &'a str,
+    /// The initialization vector.
+    pub(crate) iv: Vec<u8>,
+    /// The ciphertext.
+    pub(crate) ciphertext: Vec<u8>,
+    /// The authentication tag.
+    pub(crate) tag: Vec<u8>,
+}
+
+impl<'a> DirectJwe<'a> {
+    /// `token`'s five parts, or `None` if it is not such a JWE.
+    pub(crate) fn parse(token: &'a str) -> Option<Self> {
+        let mut parts = token.split('.');
+        let (Some(aad), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        // Direct encryption has no encrypted key.
+        if !encrypted_key.is_empty() {
+            return None;
+        }
+        let header: Map<String, Value> = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(aad).ok()?).ok()?;
+        if header.get("alg").and_then(Value::as_str) != Some("dir")
+            || header.contains_key("zip")
+            || header.contains_key("crit")
+        {
+            return None;
+        }
+        let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).ok();
+        Some(Self { header, aad, iv: decode(iv)?, ciphertext: decode(ciphertext)?, tag: decode(tag)? })
+    }
+}
+
 /// The key Auth.js derives from `secret` for `enc`.
 fn derive_key(format: JwtFormat, enc: Enc, secret: &str, salt: &str) -> Key {
     let mut key = vec![0u8; enc.key_len()];
@@ -417,36 +457,17 @@ pub fn decode<S: AsRef<str>>(
     if secrets.is_empty() || token.is_empty() || token.len() > MAX_TOKEN_LEN {
         return None;
     }
-    let mut parts = token.split('.');
-    let (Some(header_b64), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    // Direct encryption has no encrypted key.
-    if !encrypted_key.is_empty() {
-        return None;
-    }
-    let header: Map<String, Value> = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header_b64).ok()?).ok()?;
-    if header.get("alg").and_then(Value::as_str) != Some("dir")
-        || header.contains_key("zip")
-        || header.contains_key("crit")
-    {
-        return None;
-    }
+    let DirectJwe { header, aad, iv, ciphertext, tag } = DirectJwe::parse(token)?;
     let enc = Enc::parse(header.get("enc")?.as_str()?)?;
     if !format.reads(enc) {
         return None;
     }
-    let iv = URL_SAFE_NO_PAD.decode(iv).ok()?;
-    let ciphertext = URL_SAFE_NO_PAD.decode(ciphertext).ok()?;
-    let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
     if iv.len() != enc.iv_len() || tag.len() != enc.tag_len() {
         return None;
     }
     let open = |key: &Key| match enc {
-        Enc::A256CbcHs512 => cbc_hs512_decrypt(&key.0, &iv, header_b64.as_bytes(), &ciphertext, &tag),
-        Enc::A256Gcm => gcm_decrypt(&key.0, &iv, header_b64.as_bytes(), &ciphertext, &tag),
+        Enc::A256CbcHs512 => cbc_hs512_decrypt(&key.0, &iv, aad.as_bytes(), &ciphertext, &tag),
+        Enc::A256Gcm => gcm_decrypt(&key.0, &iv, aad.as_bytes(), &ciphertext, &tag),
     };
     let plaintext = match format {
         JwtFormat::AuthJsV5 => {

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::cookies::{BASE64URL, hmac_sha256};
 use super::secret::Secrets;
 use super::{Session, User};
-use crate::jwt::CLOCK_TOLERANCE_SECS;
+use crate::jwt::{CLOCK_TOLERANCE_SECS, DirectJwe, cbc_hs512_decrypt};
 
 /// How Node writes the cookie cache (`session.cookieCache.strategy`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -235,33 +235,18 @@ impl JweKey {
 /// such token before decrypting (`Invalid Content Encryption Key length`); so does this
 /// (`jwe_refuses_a256gcm_as_jose_does`). A `zip` or `crit` header is refused, as `jose` refuses them.
 fn read_jwe(value: &str, secrets: &Secrets, now: DateTime<Utc>) -> Option<Cached> {
-    let mut parts = value.split('.');
-    let (Some(header_b64), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    if !encrypted_key.is_empty() {
-        return None;
-    }
-    let header: Map<String, Value> = serde_json::from_slice(&BASE64URL.decode(header_b64).ok()?).ok()?;
-    if header.get("alg").and_then(Value::as_str) != Some("dir")
-        || header.get("enc").and_then(Value::as_str) != Some("A256CBC-HS512")
-        || header.contains_key("zip")
-        || header.contains_key("crit")
-    {
+    let DirectJwe { header, aad, iv, ciphertext, tag } = DirectJwe::parse(value)?;
+    if header.get("enc").and_then(Value::as_str) != Some("A256CBC-HS512") {
         return None;
     }
     let kid = match header.get("kid") {
         None => None,
         Some(kid) => Some(kid.as_str()?),
     };
-    let (iv, ciphertext, tag) =
-        (BASE64URL.decode(iv).ok()?, BASE64URL.decode(ciphertext).ok()?, BASE64URL.decode(tag).ok()?);
     if iv.len() != 16 || tag.len() != 32 {
         return None;
     }
-    let open = |key: &JweKey| crate::jwt::cbc_hs512_decrypt(&key.0, &iv, header_b64.as_bytes(), &ciphertext, &tag);
+    let open = |key: &JweKey| cbc_hs512_decrypt(&key.0, &iv, aad.as_bytes(), &ciphertext, &tag);
     let mut keys = secrets.decryption_secrets().map(JweKey::derive);
     let plaintext = match kid {
         Some(kid) => open(&keys.find(|key| key.kid() == kid)?)?,
